@@ -1,0 +1,237 @@
+"""Measures (what happened to the counted things) and subjects (what is counted).
+
+Subjects
+    The counted noun phrase directly after a figure, optionally after "of (the)" and up to three
+    modifiers ("63 Russian servicemen", "hundreds of casualties", "two thermal power plants").
+    Canonical keys are plural nouns with underscores (``soldiers``, ``power_plants``); subsets
+    stay distinct (``children`` is not ``people``).  ``people`` covers people, persons,
+    casualties, victims, bodies, martyrs.
+
+Measures
+    A trigger word (verb or noun) in the same clause as the figure; the nearest trigger wins,
+    ties go to the trigger after the figure.  Clauses end at punctuation, quotes and
+    conjunctions ("but", "and", "while", "including"...) and never extend past a neighbouring
+    figure.  Canonical keys: killed, injured, casualties, missiles_intercepted, missiles_hit,
+    missiles_fired, shot_down, housed, arrested, displaced, evacuated, missing, kidnapped,
+    damaged, destroyed.  A trigger is only accepted if it fits the subject (:func:`resolve`):
+    "destroyed" of people is ``killed``, of missiles ``missiles_intercepted``, of buildings
+    ``destroyed``; "hit" counts as ``missiles_hit`` only for missiles; person measures (killed,
+    housed...) are refused for objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SUBJECTS: dict[str, tuple[str, ...]] = {
+    "soldiers": (
+        "soldiers", "soldier", "servicemen", "serviceman", "service members", "servicemembers",
+        "troops", "troopers", "military personnel", "army personnel", "personnel", "conscripts",
+        "reservists", "paratroopers", "marines", "officers", "army officers", "recruits",
+    ),
+    "fighters": ("fighters", "fighter", "combatants", "gunmen", "gunman"),
+    "rebels": ("rebels", "rebel", "insurgents", "opposition fighters"),
+    "militants": (
+        "militants", "militant", "terrorists", "terrorist", "jihadists", "jihadis", "extremists",
+        "mercenaries",
+    ),
+    "civilians": ("civilians", "civilian", "residents", "inhabitants", "villagers", "citizens"),
+    "children": (
+        "children", "child", "kids", "minors", "boys", "girls", "babies", "infants", "toddlers",
+    ),
+    "women": ("women", "woman"),
+    "men": ("men", "man"),
+    "people": (
+        "people", "persons", "person", "individuals", "casualties", "victims", "victim",
+        "bodies", "martyrs", "martyr", "dead", "lives",
+    ),
+    "police": ("policemen", "police officers", "policeman", "police"),
+    "journalists": ("journalists", "journalist", "reporters"),
+    "medics": ("medics", "doctors", "nurses", "paramedics", "rescuers", "health workers"),
+    "students": ("students", "pupils"),
+    "workers": ("workers",),
+    "refugees": ("refugees", "evacuees", "displaced people"),
+    "prisoners": ("prisoners", "detainees", "hostages", "captives"),
+    "families": ("families",),
+    "missiles": (
+        "missiles", "missile", "projectiles", "projectile", "rockets", "rocket",
+        "cruise missiles",
+    ),
+    "shells": ("shells", "mortar shells", "mortars", "shell"),
+    "drones": ("drones", "drone", "uavs"),
+    "aircraft": ("aircraft", "planes", "warplanes", "jets", "helicopters", "airplanes"),
+    "buildings": (
+        "buildings", "building", "houses", "homes", "dormitories", "hostels", "apartments",
+        "schools", "hospitals", "mosques", "churches", "shops", "structures", "facilities",
+        "hostel", "dormitory", "house", "home",
+    ),
+    "power_plants": (
+        "power plants", "thermal power plants", "power stations", "power plant",
+    ),
+    "vehicles": ("vehicles", "tanks", "trucks", "cars", "buses", "armored vehicles"),
+    "villages": ("villages", "towns", "towns and villages"),
+    "cases": ("cases",),
+}
+PERSONS = frozenset({
+    "soldiers", "fighters", "rebels", "militants", "civilians", "children", "women", "men",
+    "people", "police", "journalists", "medics", "students", "workers", "refugees", "prisoners",
+    "families", "cases",
+})
+PROJECTILES = frozenset({"missiles", "shells", "drones"})
+
+_NOUN_TO_SUBJECT = {noun: key for key, nouns in SUBJECTS.items() for noun in nouns}
+
+# Trigger phrase -> raw measure (resolved against the subject by :func:`resolve`).
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "killed": (
+        "killed", "killing", "kill", "kills", "died", "dies", "die", "dead", "death", "deaths",
+        "death toll", "toll", "lost their lives", "lost his life", "martyred", "martyrs",
+        "massacred", "executed", "slain", "perished", "fatalities", "bodies", "lives",
+        "among the dead",
+    ),
+    "injured": (
+        "injured", "injuring", "injure", "injures", "injuries", "wounded", "wounding", "hurt",
+    ),
+    "casualties": ("casualties",),
+    "intercepted": (
+        "intercepted", "intercepting", "shot down", "downed", "repelled", "neutralized",
+        "neutralised",
+    ),
+    "destroyed": ("destroyed", "destroying", "razed", "flattened", "demolished"),
+    "damaged": ("damaged", "damaging", "damage"),
+    "hit": ("hit", "struck", "made it through", "landed", "reached their targets"),
+    "fired": ("fired", "launched", "launching", "firing", "targeted by", "barrage of"),
+    "housed": ("housed", "stationed", "accommodated", "billeted", "lived", "living"),
+    "arrested": ("arrested", "detained", "captured", "apprehended", "rounded up"),
+    "displaced": ("displaced", "fled", "forced to flee", "homeless"),
+    "evacuated": ("evacuated", "evacuation", "evacuees"),
+    "missing": ("missing", "unaccounted for"),
+    "kidnapped": ("kidnapped", "abducted", "taken hostage"),
+}
+_PERSON_MEASURES = frozenset({
+    "killed", "injured", "casualties", "housed", "arrested", "displaced", "evacuated",
+    "missing", "kidnapped",
+})
+#: Words that, right after a figure, mean "people who ..." ("40 injured", "11 dead").
+PERSON_MEASURE_WORDS = frozenset({
+    "injured", "wounded", "dead", "killed", "hurt", "casualties", "deaths", "martyrs",
+})
+
+_TRIGGER_TO_RAW = {phrase: raw for raw, phrases in TRIGGERS.items() for phrase in phrases}
+
+
+def _alt(words) -> str:
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
+
+
+_STOP = _alt([
+    "the", "a", "an", "of", "in", "on", "at", "by", "for", "from", "to", "and", "or", "but",
+    "with", "were", "was", "is", "are", "been", "be", "have", "has", "had", "who", "that",
+    "which", "said", "says", "made", "it", "into", "as", "after", "before", "than", "more",
+    "another", "across", "near", "during", "while", "when", "their", "its", "his", "her",
+    *_TRIGGER_TO_RAW,
+])
+_SUBJECT_RE = re.compile(
+    r"\s+(?:of\s+(?:the\s+|them\s+|whom\s+|those\s+|these\s+|which\s+)?)?"
+    rf"(?P<text>(?:(?!(?:{_STOP})\b)[A-Za-z][\w'’.-]*\s+){{0,3}}?"
+    rf"(?P<noun>{_alt(_NOUN_TO_SUBJECT)}))\b",
+    re.IGNORECASE,
+)
+_NEXT_WORD_RE = re.compile(r"\s+(?:other\s+)?([A-Za-z]+)")
+_TRIGGER_RE = re.compile(rf"\b(?:{_alt(_TRIGGER_TO_RAW)})\b", re.IGNORECASE)
+_CLAUSE_RE = re.compile(
+    r"[;:,()\[\]—–\"“”]|\s-\s|\b(?:but|while|whereas|and|after|before|when|which|who|whom|"
+    r"although|though|because|including|whereby)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    start: int
+    end: int
+    raw: str  # key of TRIGGERS
+
+
+def find_subject(sentence: str, pos: int) -> tuple[str, str, int] | None:
+    """(canonical subject, subject text, end offset) of the noun phrase counted at ``pos``."""
+    m = _SUBJECT_RE.match(sentence, pos)
+    if not m:
+        return None
+    noun = re.sub(r"\s+", " ", m.group("noun").lower())
+    return _NOUN_TO_SUBJECT[noun], m.group("text"), m.end()
+
+
+def subject_key(noun_phrase: str) -> str | None:
+    """Canonical subject of a noun phrase ("Russian servicemen" -> "soldiers")."""
+    found = find_subject(" " + noun_phrase, 0)
+    return found[0] if found else None
+
+
+def next_word(sentence: str, pos: int) -> str | None:
+    """The word following ``pos`` (skipping "other"), lower-cased."""
+    m = _NEXT_WORD_RE.match(sentence, pos)
+    return m.group(1).lower() if m else None
+
+
+def find_triggers(sentence: str) -> list[Trigger]:
+    return [
+        Trigger(m.start(), m.end(), _TRIGGER_TO_RAW[re.sub(r"\s+", " ", m.group(0).lower())])
+        for m in _TRIGGER_RE.finditer(sentence)
+    ]
+
+
+def clause_breaks(sentence: str) -> list[int]:
+    """Offsets where clauses break (start offsets of delimiters)."""
+    return [m.start() for m in _CLAUSE_RE.finditer(sentence)]
+
+
+def resolve(raw: str, subject: str | None) -> str | None:
+    """The canonical measure of trigger ``raw`` said of ``subject`` (None = does not fit)."""
+    person = subject is None or subject in PERSONS
+    projectile = subject in PROJECTILES
+    if raw in _PERSON_MEASURES:
+        return raw if person else None
+    if raw == "destroyed":
+        if subject is not None and subject in PERSONS:
+            return "killed"
+        return "missiles_intercepted" if projectile else "destroyed"
+    if raw == "damaged":
+        return None if (subject in PERSONS or projectile) else "damaged"
+    if raw == "intercepted":
+        if subject is None or projectile:
+            return "missiles_intercepted"
+        return "shot_down" if subject == "aircraft" else None
+    if raw == "hit":
+        return "missiles_hit" if projectile else None
+    if raw == "fired":
+        return "missiles_fired" if subject is None or projectile else None
+    return None
+
+
+def find_measure(
+    triggers: list[Trigger], breaks: list[int], start: int, end: int,
+    lower: int, upper: int, subject: str | None,
+) -> str | None:
+    """Nearest trigger fitting ``subject`` in the clause of the figure at [start, end).
+
+    ``lower``/``upper`` bound the search (the neighbouring figures).
+    """
+    left = max([b for b in breaks if b < start] + [lower])
+    right = min([b for b in breaks if b >= end] + [upper])
+    candidates = []
+    for t in triggers:
+        if t.start >= end and t.end <= right:
+            candidates.append((t.start - end, 0, t))
+        elif t.end <= start and t.start >= left:
+            candidates.append((start - t.end, 1, t))
+        elif t.start >= start and t.end <= end:  # the trigger is the counted noun itself
+            candidates.append((0, 0, t))
+    for _, _, t in sorted(candidates, key=lambda c: (c[0], c[1])):
+        measure = resolve(t.raw, subject)
+        if measure is not None:
+            return measure
+    return None

@@ -1,0 +1,197 @@
+"""Pure conflict rules: a new claim and earlier claims -> the conflicts between them.
+
+Two claims are *comparable* when they speak of the same incident (same place, event dates at
+most ``window_days`` apart), the same measure (killed, injured...) and the same subject
+(soldiers, civilians...), with the same unit, and they are not two figures of one sentence.
+One exception: a zero claim about people in general ("no casualties", "no one was killed")
+covers every group of people and every harm it names, so it is compared with "600 soldiers
+killed" at the same incident.
+
+Comparable claims *conflict* when their intervals cannot overlap. Bounds are read
+generously: "more than 600" agrees with "600", and approximate figures carry their tolerance
+in ``low``/``high`` already. Figures that agree are never flagged.
+
+The kind of a conflict:
+
+- ``modified``: two versions of one article state different figures;
+- ``revision``: the same source changes its figure (same ``actor``, or the same outlet when
+  neither claim is attributed);
+- ``contradiction``: anything else (two sources disagree).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+#: Counted groups of people; a zero claim about "people" covers them all.
+HUMAN_SUBJECTS = frozenset(
+    {
+        "people", "soldiers", "civilians", "children", "women", "men", "militants",
+        "fighters", "rebels", "police", "officers", "troops", "servicemen", "refugees",
+        "workers", "journalists", "students", "patients", "prisoners", "victims",
+    }
+)
+#: Harms covered by "casualties".
+CASUALTY_MEASURES = frozenset({"casualties", "killed", "injured"})
+KIND_RANK = {"revision": 0, "modified": 1, "contradiction": 2}
+
+#: Nationality words that make two counts of the same noun different groups.
+_SIDES = ("russian", "ukrainian", "syrian", "turkish", "iranian", "israeli", "american",
+          "kurdish", "iraqi", "lebanese", "jordanian", "french", "british")
+
+
+class ClaimLike(Protocol):
+    id: int | None
+    article_id: int
+    version_id: int
+    source: str
+    sentence_index: int
+    value: float | None
+    low: float | None
+    high: float | None
+    measure: str | None
+    subject: str | None
+    subject_text: str | None
+    actor: str | None
+    place: str | None
+    event_date: date | None
+    published_at: date | None
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    new: ClaimLike
+    other: ClaimLike
+    kind: str
+    reason: str
+
+
+def interval(claim: ClaimLike) -> tuple[float, float]:
+    low = -math.inf if claim.low is None else claim.low
+    high = math.inf if claim.high is None else claim.high
+    return low, high
+
+
+def overlaps(a: ClaimLike, b: ClaimLike) -> bool:
+    a_low, a_high = interval(a)
+    b_low, b_high = interval(b)
+    return a_low <= b_high and b_low <= a_high
+
+
+def _is_zero(claim: ClaimLike) -> bool:
+    return claim.low == 0 and claim.high == 0
+
+
+def _covers(general: ClaimLike, specific: ClaimLike) -> bool:
+    """A zero claim about people in general speaks of every group and harm it includes."""
+    if not _is_zero(general) or general.subject != "people":
+        return False
+    if specific.subject not in HUMAN_SUBJECTS:
+        return False
+    if general.measure == "casualties":
+        return specific.measure in CASUALTY_MEASURES
+    return general.measure == specific.measure
+
+
+def _sides(claim: ClaimLike) -> set[str]:
+    text = (claim.subject_text or "").lower()
+    return {side for side in _SIDES if side in text}
+
+
+def same_incident(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
+    if not a.place or a.place != b.place:
+        return False
+    a_date = a.event_date or a.published_at
+    b_date = b.event_date or b.published_at
+    if a_date is None or b_date is None:
+        return True
+    return abs((a_date - b_date).days) <= window_days
+
+
+def comparable(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
+    """Do ``a`` and ``b`` count the same thing at the same incident?"""
+    if a.measure is None or b.measure is None or a.subject is None or b.subject is None:
+        return False
+    if a.version_id == b.version_id and a.sentence_index == b.sentence_index:
+        return False  # two figures of one sentence are two different counts
+    if (a.unit or None) != (b.unit or None):
+        return False
+    if not same_incident(a, b, window_days=window_days):
+        return False
+    side_a, side_b = _sides(a), _sides(b)
+    if side_a and side_b and not side_a & side_b:
+        return False
+    if a.measure == b.measure and a.subject == b.subject:
+        return True
+    return _covers(a, b) or _covers(b, a)
+
+
+def kind_of(new: ClaimLike, other: ClaimLike) -> str:
+    if new.article_id == other.article_id and new.version_id != other.version_id:
+        return "modified"
+    if new.actor and other.actor:
+        return "revision" if new.actor == other.actor else "contradiction"
+    if not new.actor and not other.actor and new.source == other.source:
+        return "revision"
+    return "contradiction"
+
+
+def describe(claim: ClaimLike) -> str:
+    low, high = interval(claim)
+    if low == high:
+        return f"{low:g}"
+    if high == math.inf:
+        return f"≥{low:g}"
+    if low == -math.inf:
+        return f"≤{high:g}"
+    return f"{low:g}–{high:g}"
+
+
+def find_conflicts(
+    new: ClaimLike, earlier: Iterable[ClaimLike], *, window_days: int = 7
+) -> list[Conflict]:
+    """Every earlier claim that ``new`` cannot agree with."""
+    found = []
+    for other in earlier:
+        if other is new or (other.id is not None and other.id == new.id):
+            continue
+        if not comparable(new, other, window_days=window_days) or overlaps(new, other):
+            continue
+        found.append(
+            Conflict(
+                new=new,
+                other=other,
+                kind=kind_of(new, other),
+                reason=(
+                    f"{describe(new)} {new.subject} {new.measure} ({new.source}) vs "
+                    f"{describe(other)} {other.subject} {other.measure} ({other.source})"
+                ),
+            )
+        )
+    return found
+
+
+def strongest(kinds: Iterable[str]) -> str:
+    return max(kinds, key=lambda kind: KIND_RANK.get(kind, 0))
+
+
+def priority(claims: Sequence[ClaimLike], *, today: date | None = None) -> float:
+    """Higher first: a larger disagreement, more outlets involved, a more recent incident."""
+    lows = [c.low for c in claims if c.low is not None]
+    highs = [c.high for c in claims if c.high is not None]
+    spread = 0.0
+    if lows and highs:
+        spread = math.log10((max(lows) + 1) / (min(highs) + 1))
+    outlets = len({c.source for c in claims})
+    score = max(spread, 0.0) * 2 + outlets
+    dates = [c.event_date or c.published_at for c in claims]
+    dates = [d for d in dates if d is not None]
+    if today and dates:
+        age = max((today - max(dates)).days, 0)
+        score += 1 / (1 + age / 7)
+    return round(score, 3)

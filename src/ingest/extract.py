@@ -1,0 +1,118 @@
+"""Pure: HTML -> article text and metadata, with trafilatura.
+
+``extract_article(html, url=...)`` takes content, not a URL to fetch. The content hash is
+taken over the normalised text (whitespace collapsed), so a page whose markup changes but
+whose words do not yields the same hash and no new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import trafilatura
+from lxml import html as lxml_html
+
+from ingest import errors
+
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+_LANG = re.compile(r"^[A-Za-z]{2,3}")
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedArticle:
+    """What trafilatura found in one page."""
+
+    url: str
+    text: str
+    title: str | None
+    authors: str | None
+    site_name: str | None
+    published: date | None
+    language: str | None
+    description: str | None
+    content_hash: str
+
+
+def extract_article(html: str, *, url: str, min_chars: int = 0) -> ExtractedArticle:
+    """Extract the main text and metadata of an article page.
+
+    Raises ``ExtractionError`` when the page holds no text, or less than ``min_chars``.
+    """
+    if not html or not html.strip():
+        raise errors.ExtractionError("empty page", url=url)
+    try:
+        document = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            date_extraction_params={"original_date": True, "extensive_search": True},
+        )
+    except (ValueError, TypeError) as exc:  # trafilatura raises these on unparsable input
+        raise errors.ExtractionError(f"unparsable page: {exc}", url=url) from exc
+    if document is None or not (document.text or "").strip():
+        raise errors.ExtractionError("no article text found", url=url)
+    text = normalise_text(document.text)
+    if len(text) < min_chars:
+        raise errors.ExtractionError(
+            f"only {len(text)} characters of text (minimum {min_chars})", url=url
+        )
+    return ExtractedArticle(
+        url=url,
+        text=text,
+        title=_clean(document.title),
+        authors=_clean(document.author),
+        site_name=_clean(document.sitename),
+        published=_to_date(document.date),
+        language=document.language or page_language(html),
+        description=_clean(document.description),
+        content_hash=content_hash(text),
+    )
+
+
+def normalise_text(text: str) -> str:
+    """Collapse runs of spaces and blank lines; keep one paragraph per line."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
+    return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def page_language(html: str) -> str | None:
+    """The language declared by the page (``<html lang>``, content-language, og:locale)."""
+    try:
+        root = lxml_html.fromstring(html[:200_000])
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
+    candidates = [root.get("lang"), root.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    candidates += root.xpath(
+        "//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')"
+        "='content-language']/@content"
+    )
+    candidates += root.xpath("//meta[@property='og:locale']/@content")
+    for value in candidates:
+        match = _LANG.match(value or "")
+        if match:
+            return match.group(0).lower()
+    return None
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _to_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        return None

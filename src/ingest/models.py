@@ -1,0 +1,172 @@
+"""Database tables (SQLModel).
+
+::
+
+    article ──< article_version ──< figure_claim >── review_item_claim ──< review_item
+                                                                          └──< review_log
+    run ──< url_outcome
+
+Times are stored as naive UTC datetimes (SQLite keeps no time zone); publication and event
+dates are plain dates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Now, as the naive UTC datetime stored in the database."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Article(SQLModel, table=True):
+    """One article URL of one outlet; its text lives in its versions."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True, index=True)
+    source: str = Field(index=True)
+    title: str | None = None
+    published_at: date | None = None
+    first_seen_at: datetime = Field(default_factory=utcnow)
+    last_checked_at: datetime = Field(default_factory=utcnow)
+    latest_version: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class ArticleVersion(SQLModel, table=True):
+    """The text of an article as fetched at one time; a new row only when the text changed."""
+
+    __tablename__ = "article_version"
+    __table_args__ = (UniqueConstraint("article_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    version: int
+    content_hash: str = Field(index=True)
+    fetched_at: datetime = Field(default_factory=utcnow)
+    final_url: str
+    title: str | None = None
+    authors: str | None = None
+    site_name: str | None = None
+    published_at: date | None = None
+    language: str | None = None
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class FigureClaim(SQLModel, table=True):
+    """A figure stated in one article version (see ``ingest.claims.Claim``)."""
+
+    __tablename__ = "figure_claim"
+    __table_args__ = (
+        UniqueConstraint("version_id", "sentence_index", "start"),
+        Index("ix_figure_claim_place_measure", "place", "measure"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    version_id: int = Field(foreign_key="article_version.id", index=True)
+    source: str
+    published_at: date | None = None
+    sentence: str = Field(sa_column=Column(Text, nullable=False))
+    sentence_index: int
+    quote: str
+    start: int
+    end: int
+    value: float | None = None
+    bound: str
+    low: float | None = None
+    high: float | None = None
+    approx: bool = False
+    measure: str | None = None
+    subject: str | None = None
+    subject_text: str | None = None
+    attributed_to: str | None = None
+    actor: str | None = None
+    place: str | None = None
+    event_date: date | None = None
+    event: str | None = Field(default=None, index=True)
+    unit: str | None = None
+    in_title: bool = False
+    stance: str | None = None
+    superseded: bool = False  # a newer version of the article replaced this claim
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReviewItem(SQLModel, table=True):
+    """One disputed figure: every conflicting claim about it, and the reviewer's verdict."""
+
+    __tablename__ = "review_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)  # contradiction | revision | modified
+    status: str = Field(default="open", index=True)  # open | claimed | resolved
+    event: str | None = Field(default=None, index=True)
+    place: str | None = None
+    measure: str | None = None
+    subject: str | None = None
+    priority: float = 0.0
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+    assignee: str | None = None
+    verdict: str | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+
+
+class ReviewItemClaim(SQLModel, table=True):
+    __tablename__ = "review_item_claim"
+
+    item_id: int = Field(foreign_key="review_item.id", primary_key=True)
+    claim_id: int = Field(foreign_key="figure_claim.id", primary_key=True, index=True)
+    added_at: datetime = Field(default_factory=utcnow)
+    reason: str | None = None  # why this claim was flagged
+
+
+class ReviewLog(SQLModel, table=True):
+    """Audit trail: every change to a review item, with who and when."""
+
+    __tablename__ = "review_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="review_item.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor: str
+    action: str  # opened | added_claim | claimed | released | resolved | reopened | commented
+    detail: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Run(SQLModel, table=True):
+    """One ingestion pass, with its counts; our own record, independent of Prefect's."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    trigger: str = "manual"
+    flow_run_id: str | None = None
+    sources: str | None = None
+    counts: dict = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class UrlOutcome(SQLModel, table=True):
+    """What happened to one URL (article, feed or sitemap) in one run."""
+
+    __tablename__ = "url_outcome"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="run.id", index=True)
+    source: str
+    url: str
+    kind: str = "article"  # article | feed | sitemap
+    outcome: str  # stored | unchanged | skipped | failed
+    reason: str | None = None
+    message: str | None = Field(default=None, sa_column=Column(Text))
+    article_id: int | None = None
+    version: int | None = None
+    at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,268 @@
+"""Keyword-only data functions over the tables: articles, versions, claims, runs, outcomes.
+
+Every function takes the session as ``session=`` and leaves committing to the caller, so a
+caller can store one article with its claims and flags in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, col, select
+
+from ingest.claims import Claim
+from ingest.conflicts import CASUALTY_MEASURES
+from ingest.extract import ExtractedArticle
+from ingest.fetch import FetchedPage
+from ingest.models import (
+    Article,
+    ArticleVersion,
+    FigureClaim,
+    Run,
+    UrlOutcome,
+    utcnow,
+)
+
+
+def articles_by_url(*, session: Session, urls: Iterable[str]) -> dict[str, Article]:
+    urls = list(dict.fromkeys(urls))
+    found: dict[str, Article] = {}
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        for article in session.exec(select(Article).where(col(Article.url).in_(chunk))):
+            found[article.url] = article
+    return found
+
+
+def latest_version(*, session: Session, article_id: int) -> ArticleVersion | None:
+    return session.exec(
+        select(ArticleVersion)
+        .where(ArticleVersion.article_id == article_id)
+        .order_by(col(ArticleVersion.version).desc())
+        .limit(1)
+    ).first()
+
+
+def save_article_version(
+    *, session: Session, source: str, url: str, page: FetchedPage, extracted: ExtractedArticle
+) -> tuple[Article, ArticleVersion | None]:
+    """Store the article (by requested URL) and, if its text changed, a new version.
+
+    Returns the article and the new version, or ``None`` when the text is unchanged.
+    """
+    article = session.exec(select(Article).where(Article.url == url)).first()
+    now = utcnow()
+    if article is None:
+        article = Article(url=url, source=source, first_seen_at=now)
+        session.add(article)
+        session.flush()
+    article.last_checked_at = now
+    article.etag = page.etag
+    article.last_modified = page.last_modified
+    previous = latest_version(session=session, article_id=article.id) if article.id else None
+    if previous is not None and previous.content_hash == extracted.content_hash:
+        session.add(article)
+        return article, None
+    version = ArticleVersion(
+        article_id=article.id,
+        version=(previous.version + 1) if previous else 1,
+        content_hash=extracted.content_hash,
+        fetched_at=page.fetched_at.replace(tzinfo=None),
+        final_url=page.url,
+        title=extracted.title,
+        authors=extracted.authors,
+        site_name=extracted.site_name,
+        published_at=extracted.published,
+        language=extracted.language,
+        description=extracted.description,
+        text=extracted.text,
+    )
+    session.add(version)
+    article.latest_version = version.version
+    article.title = extracted.title
+    article.published_at = extracted.published or article.published_at
+    session.add(article)
+    session.flush()
+    return article, version
+
+
+def save_claims(
+    *,
+    session: Session,
+    article: Article,
+    version: ArticleVersion,
+    claims: Sequence[Claim],
+    window_days: int,
+) -> list[FigureClaim]:
+    """Store the claims of a new version; older versions' claims become superseded.
+
+    Claims are linked to incidents already known: a claim whose place matches stored claims
+    within ``window_days`` takes the event key of the nearest one, so one incident keeps one
+    key across outlets.
+    """
+    session.exec(
+        update(FigureClaim)
+        .where(col(FigureClaim.article_id) == article.id)
+        .where(col(FigureClaim.version_id) != version.id)
+        .values(superseded=True)
+    )
+    rows = []
+    events: dict[tuple, str] = {}
+    for claim in claims:
+        event = claim.event
+        if claim.place and claim.event_date:
+            key = (claim.place, claim.event_date)
+            if key not in events:
+                events[key] = _linked_event(
+                    session=session, claim=claim, window_days=window_days
+                ) or claim.event
+            event = events[key]
+        row = FigureClaim(
+            article_id=article.id,
+            version_id=version.id,
+            source=article.source,
+            published_at=version.published_at,
+            sentence=claim.sentence,
+            sentence_index=claim.sentence_index,
+            quote=claim.quote,
+            start=claim.start,
+            end=claim.end,
+            value=claim.value,
+            bound=claim.bound,
+            low=claim.low,
+            high=claim.high,
+            approx=claim.approx,
+            measure=claim.measure,
+            subject=claim.subject,
+            subject_text=claim.subject_text,
+            attributed_to=claim.attributed_to,
+            actor=claim.actor,
+            place=claim.place,
+            event_date=claim.event_date,
+            event=event,
+            unit=claim.unit,
+            in_title=claim.in_title,
+            stance=claim.stance,
+        )
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def _linked_event(*, session: Session, claim: Claim, window_days: int) -> str | None:
+    window = timedelta(days=window_days)
+    rows = session.exec(
+        select(FigureClaim.event, FigureClaim.event_date)
+        .where(FigureClaim.place == claim.place)
+        .where(col(FigureClaim.event).is_not(None))
+        .where(col(FigureClaim.event_date).between(claim.event_date - window,
+                                                   claim.event_date + window))
+        .distinct()
+    ).all()
+    if not rows:
+        return None
+    event, _date = min(rows, key=lambda row: (abs((row[1] - claim.event_date).days), row[1]))
+    return event
+
+
+def comparable_candidates(
+    *, session: Session, claim: FigureClaim, window_days: int
+) -> list[FigureClaim]:
+    """Earlier, current claims that might count the same thing at the same incident."""
+    if not claim.place or not claim.measure:
+        return []
+    measures = {claim.measure}
+    if claim.measure in CASUALTY_MEASURES:
+        measures |= CASUALTY_MEASURES  # zero claims about casualties cover killed/injured
+    query = (
+        select(FigureClaim)
+        .where(FigureClaim.place == claim.place)
+        .where(col(FigureClaim.measure).in_(measures))
+        .where(col(FigureClaim.superseded).is_(False))
+        .where(FigureClaim.id != claim.id)
+    )
+    when = claim.event_date or claim.published_at
+    if when is not None:
+        window = timedelta(days=window_days)
+        query = query.where(
+            or_(
+                col(FigureClaim.event_date).between(when - window, when + window),
+                col(FigureClaim.event_date).is_(None),
+            )
+        )
+    return list(session.exec(query.order_by(col(FigureClaim.id))))
+
+
+def previous_version_claims(*, session: Session, article_id: int, version_id: int) -> list:
+    """Claims of the version just before ``version_id`` of the same article."""
+    previous = session.exec(
+        select(func.max(ArticleVersion.id))
+        .where(ArticleVersion.article_id == article_id)
+        .where(ArticleVersion.id < version_id)
+    ).first()
+    if previous is None:
+        return []
+    return list(session.exec(select(FigureClaim).where(FigureClaim.version_id == previous)))
+
+
+def start_run(*, session: Session, trigger: str, sources: Sequence[str],
+              flow_run_id: str | None) -> Run:
+    run = Run(trigger=trigger, sources=",".join(sources), flow_run_id=flow_run_id)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(*, session: Session, run_id: int) -> Run:
+    run = session.get(Run, run_id)
+    counts = dict(
+        session.exec(
+            select(UrlOutcome.outcome, func.count())
+            .where(UrlOutcome.run_id == run_id)
+            .where(UrlOutcome.kind == "article")
+            .group_by(UrlOutcome.outcome)
+        ).all()
+    )
+    counts["feed_failures"] = session.exec(
+        select(func.count())
+        .select_from(UrlOutcome)
+        .where(UrlOutcome.run_id == run_id)
+        .where(UrlOutcome.kind != "article")
+        .where(UrlOutcome.outcome == "failed")
+    ).one()
+    run.counts = counts
+    run.finished_at = utcnow()
+    session.add(run)
+    return run
+
+
+def record_outcome(
+    *,
+    session: Session,
+    run_id: int,
+    source: str,
+    url: str,
+    outcome: str,
+    reason: str | None = None,
+    message: str | None = None,
+    kind: str = "article",
+    article_id: int | None = None,
+    version: int | None = None,
+) -> UrlOutcome:
+    row = UrlOutcome(
+        run_id=run_id, source=source, url=url, outcome=outcome, reason=reason,
+        message=message, kind=kind, article_id=article_id, version=version,
+    )
+    session.add(row)
+    return row
+
+
+def run_outcomes(*, session: Session, run_id: int) -> list[UrlOutcome]:
+    return list(
+        session.exec(
+            select(UrlOutcome).where(UrlOutcome.run_id == run_id).order_by(col(UrlOutcome.id))
+        )
+    )

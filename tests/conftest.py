@@ -1,0 +1,30 @@
+"""Shared fixtures: a fresh SQLite database per test, settings without politeness delays."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.config import Settings
+
+
+@pytest.fixture
+def settings(tmp_path, monkeypatch) -> Settings:
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    monkeypatch.setenv("INGEST_DATABASE_URL", url)
+    monkeypatch.setenv("INGEST_HOST_MIN_INTERVAL", "0")
+    monkeypatch.setenv("INGEST_SOURCES_FILE", str(tmp_path / "sources.toml"))
+    return Settings(database_url=url, host_min_interval=0, min_text_chars=100,
+                    sources_file=tmp_path / "sources.toml")
+
+
+@pytest.fixture
+def session(settings):
+    from ingest.db import session_scope
+
+    with session_scope(settings.database_url) as session:
+        yield session
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
