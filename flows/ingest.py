@@ -74,7 +74,7 @@ async def ingest(
         force = True
     else:
         found = await asyncio.gather(*(discover_source(s, run_id) for s in selected))
-        candidates = [c for batch in found for c in batch]
+        candidates = pipeline.unique_candidates(c for batch in found for c in batch)
 
     size = settings.batch_size
     summary = {"outcomes": {}, "claims": 0, "review_items": []}

@@ -1,6 +1,5 @@
 import httpx
 import pytest
-
 from pytest_httpx import IteratorStream
 
 from ingest import errors

@@ -92,6 +92,7 @@ def flags(*, session: Session) -> Iterator[dict]:
             "note": item.note,
             "resolved_by": item.resolved_by,
             "resolved_at": _iso(item.resolved_at),
+            "merged_into": item.merged_into,
         }
 
 

@@ -6,8 +6,8 @@
                                                                           └──< review_log
     run ──< url_outcome
 
-Times are stored as naive UTC datetimes (SQLite keeps no time zone); publication and event
-dates are plain dates.
+Times are timezone-aware UTC datetimes (SQLModel stores them as UTC on every backend);
+publication and event dates are plain dates.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    """Now, as the naive UTC datetime stored in the database."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now, in UTC."""
+    return datetime.now(UTC)
 
 
 class Article(SQLModel, table=True):
@@ -105,7 +105,7 @@ class ReviewItem(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)  # contradiction | revision | modified
-    status: str = Field(default="open", index=True)  # open | claimed | resolved
+    status: str = Field(default="open", index=True)  # open | claimed | resolved | merged
     event: str | None = Field(default=None, index=True)
     place: str | None = None
     measure: str | None = None
@@ -118,6 +118,7 @@ class ReviewItem(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))
     resolved_by: str | None = None
     resolved_at: datetime | None = None
+    merged_into: int | None = None
 
 
 class ReviewItemClaim(SQLModel, table=True):
@@ -138,7 +139,7 @@ class ReviewLog(SQLModel, table=True):
     item_id: int = Field(foreign_key="review_item.id", index=True)
     at: datetime = Field(default_factory=utcnow)
     actor: str
-    action: str  # opened | added_claim | claimed | released | resolved | reopened | commented
+    action: str  # opened | added_claim | merged | claimed | released | resolved | reopened | commented
     detail: str | None = Field(default=None, sa_column=Column(Text))
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -83,6 +83,17 @@ async def discover(source: Source, settings: Settings, *, run_id: int,
     return found.candidates
 
 
+def unique_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """A URL listed by several sources is ingested once, for the first source listing it."""
+    seen: set[str] = set()
+    unique = []
+    for candidate in candidates:
+        if candidate.url not in seen:
+            seen.add(candidate.url)
+            unique.append(candidate)
+    return unique
+
+
 def candidates_for_urls(urls: Sequence[str], sources: Sequence[Source]) -> list[Candidate]:
     """Candidates for URLs given by hand; the outlet is the source whose feeds share the host."""
     by_host = {}
@@ -115,7 +126,7 @@ async def process_batch(
         todo = []
         for candidate in candidates:
             article = known.get(candidate.url)
-            updated = candidate.updated and candidate.updated.replace(tzinfo=None)
+            updated = candidate.updated
             if article is None or force or (updated and updated > article.last_checked_at):
                 todo.append(candidate)
                 continue

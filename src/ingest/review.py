@@ -7,6 +7,9 @@ An item groups every claim in conflict about one disputed figure. Statuses::
       └───release─────┘        reopen / a new, different figure
       └─────────────────────────────────────┘
 
+    merged: two items turned out to dispute one figure; the younger one was folded into
+    the older (``merged_into``) with all its claims.
+
 Every change is written to ``review_log`` with who did it and when.
 """
 
@@ -33,7 +36,7 @@ from ingest.models import (
 )
 
 VERDICTS = ("confirmed", "not-a-conflict", "updated-figure", "extraction-error")
-STATUSES = ("open", "claimed", "resolved")
+STATUSES = ("open", "claimed", "resolved", "merged")
 SYSTEM = "system"
 
 
@@ -71,8 +74,11 @@ def flag_conflicts(
         if not conflicts:
             continue
         involved = [claim] + [c.other for c in conflicts]
-        item = _item_for(session=session, claims=involved)
+        items = _items_for(session=session, claims=involved)
         kind = strongest(c.kind for c in conflicts)
+        item = items[0] if items else None
+        for other in items[1:]:
+            _merge(session, into=item, other=other)
         if item is None:
             item = ReviewItem(
                 kind=kind,
@@ -104,15 +110,34 @@ def flag_conflicts(
     return list(touched.values())
 
 
-def _item_for(*, session: Session, claims: Sequence[FigureClaim]) -> ReviewItem | None:
+def _items_for(*, session: Session, claims: Sequence[FigureClaim]) -> list[ReviewItem]:
+    """Items already showing any of ``claims``, oldest first."""
     ids = [c.id for c in claims]
-    return session.exec(
-        select(ReviewItem)
-        .join(ReviewItemClaim, col(ReviewItemClaim.item_id) == ReviewItem.id)
-        .where(col(ReviewItemClaim.claim_id).in_(ids))
-        .order_by(col(ReviewItem.id))
-        .limit(1)
-    ).first()
+    return list(
+        session.exec(
+            select(ReviewItem)
+            .join(ReviewItemClaim, col(ReviewItemClaim.item_id) == ReviewItem.id)
+            .where(col(ReviewItemClaim.claim_id).in_(ids))
+            .where(ReviewItem.status != "merged")
+            .order_by(col(ReviewItem.id))
+            .distinct()
+        )
+    )
+
+
+def _merge(session: Session, *, into: ReviewItem, other: ReviewItem) -> None:
+    """Claims found to dispute one figure end in one item: ``other`` is folded into ``into``."""
+    for link in session.exec(select(ReviewItemClaim).where(ReviewItemClaim.item_id == other.id)):
+        if session.get(ReviewItemClaim, (into.id, link.claim_id)) is None:
+            session.add(ReviewItemClaim(item_id=into.id, claim_id=link.claim_id,
+                                        reason=link.reason))
+    into.kind = strongest([into.kind, other.kind])
+    other.status, other.merged_into, other.assignee = "merged", into.id, None
+    other.updated_at = utcnow()
+    session.add(other)
+    _log(session, other, SYSTEM, "merged", f"into item {into.id}")
+    _log(session, into, SYSTEM, "merged", f"item {other.id} folded in")
+    session.flush()
 
 
 def _is_new_figure(session: Session, item: ReviewItem, claim: FigureClaim) -> bool:

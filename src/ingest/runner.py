@@ -9,6 +9,7 @@ its shutdown noise is silenced here. Our own run record (``ingest runs``) is kep
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from dataclasses import dataclass
 
@@ -47,6 +48,9 @@ def prepare_prefect() -> PrefectMode:
     from prefect.settings import get_current_settings
 
     url = get_current_settings().api.url
+    if not url:
+        # the temporary server's client warns at exit about events it will never deliver
+        logging.getLogger("prefect").setLevel(logging.ERROR)
     return PrefectMode(server_url=str(url) if url else None)
 
 

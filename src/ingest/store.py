@@ -69,7 +69,7 @@ def save_article_version(
         article_id=article.id,
         version=(previous.version + 1) if previous else 1,
         content_hash=extracted.content_hash,
-        fetched_at=page.fetched_at.replace(tzinfo=None),
+        fetched_at=page.fetched_at,
         final_url=page.url,
         title=extracted.title,
         authors=extracted.authors,

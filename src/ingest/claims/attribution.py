@@ -36,12 +36,17 @@ _SAY_RE = re.compile(
     rf"\b(?:(?:has|have|had)\s+(?:also\s+)?)?(?P<verb>{_SAY})\b(?P<tail>\s+(?:that|to)\b)?"
 )
 _ACCORDING_RE = re.compile(
-    r"\b(?:according\s+to|as\s+(?:recogni[sz]ed|reported|confirmed|stated|claimed|acknowledged|"
-    r"announced|cited)\s+by)\s+(?P<name>[^,;:.“”\"()]+?)(?=\s*(?:[,;:.“”\"()]|$|\bthat\b))",
+    r"\b(?:according\s+to|(?:as\s+)?(?:recogni[sz]ed|reported|confirmed|stated|claimed|"
+    r"acknowledged|announced|cited)\s+by)\s+(?P<name>[^,;:.“”\"()]+?)"
+    r"(?=\s*(?:[,;:.“”\"()]|$|\b(?:that|who|which|and|but|while|as|on|in|citing)\b))",
     re.IGNORECASE,
 )
 _INVERTED_RE = re.compile(
     r"[,”\"]\s*(?:said|says|added|told|claimed)\s+(?P<name>(?:the\s+)?[A-Z][^,.;:“”\"]*)"
+)
+_CLAIM_NOUN_RE = re.compile(
+    r"\b(?P<name>(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*\s+(?:claims?|assertions?|"
+    r"figures?|estimates?|reports?|tally))\s+(?:of|that)\b"
 )
 _TOLD_RE = re.compile(
     r"\s+(?:the\s+)?(?P<agency>Reuters|AFP|AP|BBC|Associated\s+Press|Agence\s+France[\s-]Presse|"
@@ -56,11 +61,21 @@ _ADVERBS_RE = re.compile(
     r"again|separately|first|initially|themselves|itself))+\s*$",
     re.IGNORECASE,
 )
+_PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|be|being)$", re.IGNORECASE)
+_TIME_WORDS_RE = re.compile(
+    r"\b(?:(?:on|late|early|last|in|by)\s+)*(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|yesterday|today|tonight|overnight|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)\b(?:\s+(?:morning|evening|night|"
+    r"afternoon))?\s+(?=\S)",
+    re.IGNORECASE,
+)
+_PRONOUN_END_RE = re.compile(r"(?<=\s)(?:he|she|they|it|we)$", re.IGNORECASE)
+_INNER_NAME_RE = re.compile(r"\b(?:the|a|an)\s+(?=[A-Z])")
 _START_RE = re.compile(r"^[\s\"“‘'(]*(?:(?:But|And|However|Meanwhile|Earlier|Later)[\s,]+)?")
 _LOWER_OK = frozenset(
     "the a an witnesses witness officials sources source residents activists medics doctors "
     "rescuers police he she they it we reporters authorities state local monitors kyiv kiev "
-    "moscow rebels militants observers analysts experts one two".split()
+    "moscow rebels militants observers analysts experts one two media".split()
 )
 ANAPHORS = frozenset({
     "he", "she", "they", "it", "we", "him", "her", "them", "the statement", "the ministry", "the spokesman",
@@ -128,11 +143,30 @@ def _name_before(sentence: str, verb_start: int) -> tuple[int, str] | None:
     if adverbs:
         head = head[: adverbs.start()]
     head = head.rstrip()
+    if _PASSIVE_RE.search(head):
+        return None  # "was reported", "is estimated"
     cut = 0
     for m in _BOUNDARY_RE.finditer(head):
         cut = m.end()
     segment = head[cut:]
+    time_words = list(_TIME_WORDS_RE.finditer(segment))
+    if time_words:  # "... on Sunday a monitor said" (texts that lost their commas)
+        cut += time_words[-1].end()
+        segment = head[cut:]
     name = segment.strip()
+    pronoun = _PRONOUN_END_RE.search(name)
+    if pronoun:  # "Speaking at dawn he said"
+        cut += len(segment) - len(segment.lstrip()) + pronoun.start()
+        segment = head[cut:]
+        name = segment.strip()
+    if name and (len(name.split()) > 10 or any(c.isdigit() for c in name)):
+        # "... at least 112 people the Syrian Observatory ... said" (lost commas)
+        inner = list(_INNER_NAME_RE.finditer(segment))
+        if not inner:
+            return None
+        cut += inner[-1].start()
+        segment = head[cut:]
+        name = segment.strip()
     if not name or len(name.split()) > 10 or any(c.isdigit() for c in name):
         return None
     first = name.split()[0]
@@ -169,6 +203,8 @@ def find_attributions(sentence: str) -> list[Attribution]:
             if direction == "both" and not sentence[m.end():].strip(" .\"”"):
                 direction = "backward"
             found.append(_make(name, m.start(), m.end(), direction))
+    for m in _CLAIM_NOUN_RE.finditer(sentence):
+        found.append(_make(clean_name(m.group("name")), m.start(), m.end(), "forward"))
     for m in _INVERTED_RE.finditer(sentence):
         found.append(_make(clean_name(m.group("name")), m.start() + 1, m.end(), "backward"))
     for m in _SAY_RE.finditer(sentence):

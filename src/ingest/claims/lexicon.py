@@ -44,7 +44,8 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "men": ("men", "man"),
     "people": (
         "people", "persons", "person", "individuals", "casualties", "victims", "victim",
-        "bodies", "martyrs", "martyr", "dead", "lives",
+        "bodies", "martyrs", "martyr", "dead", "lives", "syrians", "ukrainians", "russians",
+        "iraqis", "kurds", "palestinians", "afghans", "lebanese", "yemenis",
     ),
     "police": ("policemen", "police officers", "policeman", "police"),
     "journalists": ("journalists", "journalist", "reporters"),
@@ -72,6 +73,11 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "vehicles": ("vehicles", "tanks", "trucks", "cars", "buses", "armored vehicles"),
     "villages": ("villages", "towns", "towns and villages"),
     "cases": ("cases",),
+    "attacks": (
+        "attacks", "raids", "air raids", "airstrikes", "air strikes", "strikes", "explosions",
+        "blasts", "bombings", "car bombs", "suicide car bombs", "bombs", "barrel bombs",
+        "shelling attacks",
+    ),
 }
 PERSONS = frozenset({
     "soldiers", "fighters", "rebels", "militants", "civilians", "children", "women", "men",
@@ -100,7 +106,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "destroyed": ("destroyed", "destroying", "razed", "flattened", "demolished"),
     "damaged": ("damaged", "damaging", "damage"),
-    "hit": ("hit", "struck", "made it through", "landed", "reached their targets"),
+    "hit": (
+        "hit", "struck", "made it through", "landed", "reached their targets", "strike by",
+        "strike of", "impact of",
+    ),
     "fired": ("fired", "launched", "launching", "firing", "targeted by", "barrage of"),
     "housed": ("housed", "stationed", "accommodated", "billeted", "lived", "living"),
     "arrested": ("arrested", "detained", "captured", "apprehended", "rounded up"),
@@ -128,18 +137,19 @@ def _alt(words) -> str:
 
 
 _STOP = _alt([
-    "the", "a", "an", "of", "in", "on", "at", "by", "for", "from", "to", "and", "or", "but",
+    "the", "a", "an", "of", "in", "on", "at", "by", "for", "from", "to", "or", "but",
     "with", "were", "was", "is", "are", "been", "be", "have", "has", "had", "who", "that",
     "which", "said", "says", "made", "it", "into", "as", "after", "before", "than", "more",
     "another", "across", "near", "during", "while", "when", "their", "its", "his", "her",
     *_TRIGGER_TO_RAW,
 ])
 _SUBJECT_RE = re.compile(
-    r"\s+(?:of\s+(?:the\s+|them\s+|whom\s+|those\s+|these\s+|which\s+)?)?"
+    r"[\"”’]?\s+(?:of\s+(?:the\s+|them\s+|whom\s+|those\s+|these\s+|which\s+)?)?"
     rf"(?P<text>(?:(?!(?:{_STOP})\b)[A-Za-z][\w'’.-]*\s+){{0,3}}?"
     rf"(?P<noun>{_alt(_NOUN_TO_SUBJECT)}))\b",
     re.IGNORECASE,
 )
+_HEAD_RE = re.compile(rf"\s+(?P<noun>{_alt(_NOUN_TO_SUBJECT)})\b", re.IGNORECASE)
 _NEXT_WORD_RE = re.compile(r"\s+(?:other\s+)?([A-Za-z]+)")
 _TRIGGER_RE = re.compile(rf"\b(?:{_alt(_TRIGGER_TO_RAW)})\b", re.IGNORECASE)
 _CLAUSE_RE = re.compile(
@@ -161,8 +171,12 @@ def find_subject(sentence: str, pos: int) -> tuple[str, str, int] | None:
     m = _SUBJECT_RE.match(sentence, pos)
     if not m:
         return None
-    noun = re.sub(r"\s+", " ", m.group("noun").lower())
-    return _NOUN_TO_SUBJECT[noun], m.group("text"), m.end()
+    noun, end = m.group("noun"), m.end()
+    head = _HEAD_RE.match(sentence, end)
+    if head:  # "rebel fighters": the last noun is the head
+        noun, end = head.group("noun"), head.end()
+    key = _NOUN_TO_SUBJECT[re.sub(r"\s+", " ", noun.lower())]
+    return key, sentence[m.start("text"):end], end
 
 
 def subject_key(noun_phrase: str) -> str | None:
@@ -214,14 +228,16 @@ def resolve(raw: str, subject: str | None) -> str | None:
 
 def find_measure(
     triggers: list[Trigger], breaks: list[int], start: int, end: int,
-    lower: int, upper: int, subject: str | None,
+    lower: int, upper: int, subject: str | None, noun_end: int | None = None,
 ) -> str | None:
     """Nearest trigger fitting ``subject`` in the clause of the figure at [start, end).
 
-    ``lower``/``upper`` bound the search (the neighbouring figures).
+    ``lower``/``upper`` bound the search (the neighbouring figures); ``noun_end`` is the end
+    of the counted noun phrase (clause breaks inside it, "regime and rebel fighters", are
+    skipped).
     """
     left = max([b for b in breaks if b < start] + [lower])
-    right = min([b for b in breaks if b >= end] + [upper])
+    right = min([b for b in breaks if b >= max(end, noun_end or end)] + [upper])
     candidates = []
     for t in triggers:
         if t.start >= end and t.end <= right:
@@ -235,3 +251,16 @@ def find_measure(
         if measure is not None:
             return measure
     return None
+
+
+def compatible(measure: str, subject: str | None) -> bool:
+    """Can ``measure`` (canonical) be said of ``subject``?  Used for inherited measures."""
+    if subject is None:
+        return True
+    if measure in _PERSON_MEASURES:
+        return subject in PERSONS
+    if measure.startswith("missiles_"):
+        return subject in PROJECTILES
+    if measure in ("damaged", "destroyed"):
+        return subject not in PERSONS and subject not in PROJECTILES
+    return True

@@ -98,6 +98,10 @@ VAGUE: list[tuple[str, float, float]] = [
     (r"thousands", 2_000, 9_999),
     (r"millions", 2_000_000, 99_999_999),
 ]
+_VAGUE_INTERVALS = {
+    re.sub(r"\(\?=.*\)|\\s\+", lambda g: "" if g.group(0).startswith("(?=") else " ", p): (lo, hi)
+    for p, lo, hi in VAGUE
+}
 #: Vague quantities that need a counted noun to be a figure.
 WEAK_VAGUE = ("several", "a few")
 
@@ -223,8 +227,8 @@ _ID_NOUNS = (
     "protocol|session|round|stage|category|terminal|code|tier|number|dormitory|bus|train|"
     "line|lane|track|district|no|nr|nos"
 )
-_NON_FIGURE_RES = [
-    re.compile(p)
+_NON_FIGURE_RE = re.compile("|".join(
+    f"(?:{p})"
     for p in (
         # dates: "Wed 05 Apr 2017 at 0914", "2 January 2023", "January 2, 2023", "August 2013"
         rf"\b(?:{_WEEKDAYS}\.?,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b\.?"
@@ -233,6 +237,8 @@ _NON_FIGURE_RES = [
         rf"(?:,?\s+\d{{4}})?(?:\s+at\s+\d{{1,2}}:?\d{{2}}\b)?",
         rf"\b{_MONTHS}\b\.?,?\s+\d{{4}}\b",
         r"\b\d{1,4}[/.]\d{1,2}[/.]\d{2,4}\b",
+        rf"\b{_MONTHS}\b\.?\s+\d{{5,6}}\b",  # "Jul 012016" (lost space)
+        r"(?i:\b(?:updated|URL|ID|ref|tel|phone|fax|ext|issue)\.?:?\s+\d+\b)",
         r"\b\d{4}-\d{2}-\d{2}\b",
         # times
         r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.m\.|[ap]m\b|o['’]clock|GMT\b|UTC\b|hrs\b)",
@@ -260,7 +266,7 @@ _NON_FIGURE_RES = [
         r"\(\d{1,2}\)",
         r"(?i:\bpp?\.\s*\d+)",
     )
-]
+))
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,14 +324,13 @@ def parse_number(text: str) -> float | None:
 
 def mask_non_figures(sentence: str) -> str:
     """Return ``sentence`` with dates, times, identifiers... replaced by :data:`MASK`."""
-    if not any(c.isdigit() for c in sentence):
+    if not _DIGIT_RE.search(sentence):
         return sentence
     chars = None
-    for regex in _NON_FIGURE_RES:
-        for m in regex.finditer(sentence):
-            if chars is None:
-                chars = list(sentence)
-            chars[m.start():m.end()] = MASK * (m.end() - m.start())
+    for m in _NON_FIGURE_RE.finditer(sentence):
+        if chars is None:
+            chars = list(sentence)
+        chars[m.start():m.end()] = MASK * (m.end() - m.start())
     return "".join(chars) if chars is not None else sentence
 
 
@@ -355,7 +360,7 @@ def find_numbers(sentence: str, masked: str | None = None) -> list[NumberMention
         for m in _ZERO_RE.finditer(masked):
             found.append(_zero(m))
             zero_spans.append((m.start(), m.end()))
-    if any(c.isdigit() for c in masked) or _has_word_number(lowered):
+    if _DIGIT_RE.search(masked) or _has_word_number(lowered):
         for m in _FIGURE_RE.finditer(masked):
             if any(s < m.end() and m.start() < e for s, e in zero_spans):
                 continue
@@ -366,6 +371,7 @@ def find_numbers(sentence: str, masked: str | None = None) -> list[NumberMention
     return found
 
 
+_DIGIT_RE = re.compile(r"\d")
 _WORD_HINT = re.compile(
     rf"\b(?:{_NUMWORD}|dozens|scores|hundreds|thousands|millions|several|few|handful|tens)\b",
     re.IGNORECASE,
@@ -407,9 +413,7 @@ def _figure(m: re.Match, text: str) -> NumberMention | None:
     unit = _unit(m)
     if m.group("vague"):
         phrase = re.sub(r"\s+", " ", m.group("vague").lower())
-        for pattern, low, high in VAGUE:
-            if re.fullmatch(pattern.replace("(?=\\s+of\\b)", ""), phrase):
-                break
+        low, high = _VAGUE_INTERVALS[phrase]
         if bound_word:  # "some dozens": the vague word wins
             start = m.start("body")
         return NumberMention(start, end, text[start:end], None, "range", low, high, True,
@@ -422,7 +426,7 @@ def _figure(m: re.Match, text: str) -> NumberMention | None:
             return None
         if _is_year(a_text) and _is_year(b_text):
             return None  # "2011-2015"
-        if m.group("from") and _RISE_RE.search(text, 0, m.start("body")):
+        if m.group("from") and _RISE_RE.search(text, max(0, m.start() - 20), m.start("body")):
             start = m.start("b")  # "rose from 20 to 30": the new figure
             return NumberMention(start, end, text[start:end], b, "=", b, b, False, "number",
                                  unit)

@@ -33,7 +33,7 @@ class Sentence:
 def _ends_sentence(paragraph: str, dot: int) -> bool:
     if paragraph[dot] != ".":
         return True
-    m = _WORD_BEFORE_RE.search(paragraph, 0, dot)
+    m = _WORD_BEFORE_RE.search(paragraph, max(0, dot - 40), dot)
     if not m:
         return True
     word = m.group(1)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 import threading
 from dataclasses import dataclass
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
@@ -106,11 +106,16 @@ def render_feed(outlet: str, base_url: str) -> str:
     )
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default backlog of 5 stalls concurrent fetchers for 1 s
+
+
 class NewsSite:
     """Serve the seed articles and their feeds on 127.0.0.1 until closed."""
 
     def __init__(self, port: int = 0) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._server = _Server(("127.0.0.1", port), self._handler())
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

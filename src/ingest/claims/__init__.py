@@ -1,0 +1,368 @@
+"""Figure-claims engine: every figure of an article as a :class:`Claim`.
+
+:func:`extract_claims` is pure (no I/O) and composes the modules of this package:
+
+* :mod:`.sentences` splits paragraphs (lines) into sentences;
+* :mod:`.numbers` masks non-figures (dates, times, identifiers) and finds figures with their
+  bounds and intervals (the vague-quantity table and APPROX_TOLERANCE are documented there);
+* :mod:`.lexicon` finds the counted subject after a figure and the measure in its clause;
+* :mod:`.attribution` finds who says it and the canonical actor;
+* :mod:`.places` (gazetteer) and :mod:`.dates` give the incident place and date.
+
+Conventions of the composition:
+
+* Elided subjects: a figure without a counted noun takes the subject of the previous figure of
+  the same sentence ("Two projectiles were intercepted, but four made it through"); a figure
+  without a measure in its own clause takes the previous figure's measure when it fits.
+  "40 injured", "11 dead" count people.
+* Weak figures (a bare 19xx/20xx number, "one", "several", "a few") are dropped unless they
+  count something ("2000 people", "one soldier").
+* Units: figures with a unit (%, currency, distance, duration) get no measure.
+* Attribution: the nearest attribution of the sentence that covers the figure; an anaphor
+  ("he said", "the statement added") takes the actor of the previous attribution of the
+  paragraph; a sentence inside a quotation that continues over several sentences takes the
+  attribution of the sentence closing the quotation.  Nothing else carries over sentences.
+* Place: the place in the claim's sentence nearest to the figure (cities before regions);
+  otherwise a place implied by the sentence's incident date (the most recent place whose incident
+  date equals it: "In the alleged attack on Sunday" -> the place attacked on Sunday); otherwise
+  the most recent place of the text so far (current paragraph, then earlier ones); otherwise the
+  headline's place.  Places inside attribution phrases ("according to kyiv", "officials in
+  Moscow said") and capitals without a locative are not incident places.
+* Date: the incident date nearest the figure in its sentence; otherwise the date stated earlier
+  in the paragraph for the same place; otherwise the date last stated for that place in the
+  article; otherwise ``published``.  A place mentioned with no date is taken to be dated
+  ``published``.  ``event`` is "place/YYYY-MM-DD", "place/?" without a date, None without a
+  place.
+* Stance: "without (giving) evidence", "unverified", "could not be (independently) verified"...
+  -> "without evidence".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from . import attribution as attr
+from . import lexicon
+from .dates import find_dates
+from .model import APPROX_TOLERANCE, BOUNDS, Claim
+from .numbers import NumberMention, find_numbers, mask_non_figures
+from .places import PlaceMention, canonical_place, find_places
+from .sentences import Sentence, split_text
+
+__all__ = [
+    "APPROX_TOLERANCE", "BOUNDS", "Claim", "canonical_place", "extract_claims", "same_actor",
+]
+
+_STANCE_RE = re.compile(
+    r"\bwithout\s+(?:giving|providing|offering|presenting|citing|showing)?\s*(?:any\s+)?"
+    r"(?:evidence|proof)\b|\bunverified\b|\bunsubstantiated\b|\bcould\s+not\s+(?:be\s+)?"
+    r"(?:independently\s+)?verif(?:y|ied)\b|\bnot\s+(?:been\s+)?independently\s+verified\b",
+    re.IGNORECASE,
+)
+_OPEN_QUOTES = "“«"
+_CLOSE_QUOTES = "”»"
+
+
+def same_actor(a: Claim, b: Claim) -> bool:
+    """True when both claims are attributed to the same canonical actor (None never matches)."""
+    return a.actor is not None and a.actor == b.actor
+
+
+@dataclass
+class _Context:
+    """What carries over from sentence to sentence while reading one text."""
+
+    published: date | None
+    title_place: str | None = None
+    last_place: str | None = None
+    recent_places: list[str] = field(default_factory=list)  # most recent last
+    place_dates: dict[str, date] = field(default_factory=dict)
+    paragraph: int = -2
+    para_date: date | None = None
+    para_date_place: str | None = None
+    para_actor: tuple[str, str] | None = None  # (name, actor) of the last attribution
+
+    def new_paragraph(self, index: int) -> None:
+        self.paragraph = index
+        self.para_date = None
+        self.para_date_place = None
+        self.para_actor = None
+
+    def note_place(self, key: str) -> None:
+        self.last_place = key
+        if key in self.recent_places:
+            self.recent_places.remove(key)
+        self.recent_places.append(key)
+
+    def date_of(self, place: str) -> date | None:
+        return self.place_dates.get(place, self.published)
+
+
+@dataclass
+class _Figure:
+    mention: NumberMention
+    subject: str | None
+    subject_text: str | None
+    measure: str | None
+    own_subject: bool
+    end: int  # end of the quote ("none of the buildings" includes the noun)
+
+
+def extract_claims(
+    text: str, *, title: str | None = None, published: date | None = None
+) -> list[Claim]:
+    """One :class:`Claim` per figure of the headline and of ``text``, in text order."""
+    claims: list[Claim] = []
+    ctx = _Context(published)
+    if title and title.strip():
+        title_sentence = Sentence(title.strip(), -1, -1, 0)
+        claims.extend(_sentence_claims(title_sentence, ctx, None, in_title=True))
+        ctx.title_place = ctx.last_place
+        ctx = _Context(published, title_place=ctx.title_place)
+    sentences = split_text(text)
+    quoted = {s.paragraph for s in sentences if any(q in s.text for q in _OPEN_QUOTES)}
+    for i, sentence in enumerate(sentences):
+        if sentence.paragraph != ctx.paragraph:
+            ctx.new_paragraph(sentence.paragraph)
+        closer = _quote_closer(sentences, i) if sentence.paragraph in quoted else None
+        claims.extend(_sentence_claims(sentence, ctx, closer, dateline=i == 0))
+    return _qualify_actors(claims)
+
+
+def _qualify_actors(claims: list[Claim]) -> list[Claim]:
+    """Give unqualified institutions the actor of a qualified mention in the same article.
+
+    "the Defense ministry said" -> ``russia`` when the article elsewhere attributes figures to
+    "the Russian Defense Ministry" or "Defense Ministry spokesman ... Konashenkov".
+    """
+    qualified: dict[str, str] = {}
+    for c in claims:
+        if c.attributed_to and c.actor:
+            for institution in _INSTITUTIONS:
+                if institution in c.attributed_to.lower() and c.actor != institution:
+                    qualified.setdefault(institution, c.actor)
+    if not qualified:
+        return claims
+    return [
+        replace(c, actor=qualified[c.actor]) if c.actor in qualified else c for c in claims
+    ]
+
+
+_INSTITUTIONS = (
+    "defense ministry", "defence ministry", "foreign ministry", "interior ministry",
+    "health ministry", "ministry of defense", "ministry of defence", "general staff", "army",
+    "military",
+)
+
+
+def _quote_closer(sentences: list[Sentence], i: int) -> Sentence | None:
+    """The sentence closing a quotation that is still open at the end of sentence ``i``."""
+    depth = 0
+    for j in range(i, -1, -1):
+        s = sentences[j]
+        if s.paragraph != sentences[i].paragraph:
+            break
+        depth += sum(s.text.count(q) for q in _OPEN_QUOTES)
+        depth -= sum(s.text.count(q) for q in _CLOSE_QUOTES)
+    if depth <= 0:
+        return None
+    for s in sentences[i + 1:]:
+        if s.paragraph != sentences[i].paragraph:
+            return None
+        if any(q in s.text for q in _CLOSE_QUOTES):
+            return s
+    return None
+
+
+def _sentence_claims(
+    sentence: Sentence, ctx: _Context, closer: Sentence | None, *, in_title: bool = False,
+    dateline: bool = False,
+) -> list[Claim]:
+    text = sentence.text
+    masked = mask_non_figures(text)
+    mentions = find_numbers(text, masked)
+    attributions = attr.find_attributions(text)
+    places = find_places(text, [(a.start, a.end) for a in attributions])
+    dates = [d for d in find_dates(text, ctx.published, dateline=dateline) if d.incident]
+
+    implied = None
+    if dates and not places:
+        implied = next(
+            (p for p in reversed(ctx.recent_places) if ctx.date_of(p) == dates[0].date), None
+        )
+
+    figures = _figures(text, mentions)
+    claims = []
+    stance = "without evidence" if _STANCE_RE.search(text) else None
+    fallback_place = implied or ctx.last_place or ctx.title_place
+    for fig in figures:
+        m = fig.mention
+        name, actor = _attribution_for(text, m, attributions, ctx, closer)
+        place = _nearest_place(places, m) or fallback_place
+        event_date = _event_date(dates, m, place, ctx)
+        event = None
+        if place:
+            event = f"{place}/{event_date.isoformat()}" if event_date else f"{place}/?"
+        claims.append(Claim(
+            sentence=text, quote=text[m.start:fig.end], start=m.start, end=fig.end,
+            value=m.value,
+            bound=m.bound, low=m.low, high=m.high, approx=m.approx, measure=fig.measure,
+            subject=fig.subject, subject_text=fig.subject_text, attributed_to=name,
+            actor=actor, place=place, event_date=event_date, event=event, unit=m.unit,
+            in_title=in_title, sentence_index=-1 if in_title else sentence.index,
+            stance=stance,
+        ))
+    _update_context(ctx, places, dates, implied, attributions)
+    return claims
+
+
+def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
+    figures: list[_Figure] = []
+    if not mentions:
+        return figures
+    triggers = lexicon.find_triggers(text)
+    breaks = lexicon.clause_breaks(text)
+    for i, m in enumerate(mentions):
+        previous = figures[-1] if figures else None
+        subject, subject_text, own, noun_end = _subject(text, m, previous)
+        if m.weak and not _weak_ok(m, subject, own):
+            continue
+        if m.kind == "zero" and subject is None:
+            continue  # "none of the" without a counted noun
+        if m.measure_hint:
+            measure = m.measure_hint
+        elif m.unit:
+            measure = None
+        else:
+            lower = mentions[i - 1].end if i else 0
+            upper = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+            measure = lexicon.find_measure(triggers, breaks, m.start, m.end, lower, upper,
+                                           subject, noun_end)
+            if measure is None and subject is not None and not own:
+                # an inherited subject that does not fit the figure's own measure is dropped
+                measure = lexicon.find_measure(triggers, breaks, m.start, m.end, lower, upper,
+                                               None)
+                if measure is not None:
+                    subject, subject_text = None, None
+            if (measure is None and previous and previous.measure and not previous.mention.unit
+                    and lexicon.compatible(previous.measure, subject)):
+                measure = previous.measure
+        end = m.end
+        if m.kind == "zero" and m.noun_end is not None and own and noun_end:
+            end = noun_end
+        figures.append(_Figure(m, subject, subject_text, measure, own, end))
+    for fig, following in zip(figures, figures[1:], strict=False):
+        # "30 soldiers and 39 fighters had been killed", "Five civilians including three
+        # children were killed": a measure-less figure joined to the next one shares its measure
+        between = text[fig.end:following.mention.start]
+        if (fig.measure is None and not fig.mention.unit and following.measure
+                and len(between) <= 45 and _JOINED_RE.search(between)
+                and lexicon.compatible(following.measure, fig.subject)):
+            fig.measure = following.measure
+    return figures
+
+
+_JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+
+
+def _subject(
+    text: str, m: NumberMention, previous: _Figure | None
+) -> tuple[str | None, str | None, bool, int | None]:
+    """(subject, subject text, found after the figure itself?, end of the noun phrase)."""
+    if m.subject_hint:
+        return m.subject_hint, _zero_noun(m), True, None
+    found = lexicon.find_subject(text, m.end)
+    if found:
+        return found[0], found[1], True, found[2]
+    if m.unit:
+        return None, None, False, None
+    inherited = previous if previous and previous.subject and not previous.mention.unit else None
+    if lexicon.next_word(text, m.end) in lexicon.PERSON_MEASURE_WORDS:
+        if inherited and inherited.subject in lexicon.PERSONS:
+            return inherited.subject, inherited.subject_text, False, None
+        return "people", None, False, None
+    if inherited and m.kind != "zero":
+        return inherited.subject, inherited.subject_text, False, None
+    return None, None, False, None
+
+
+def _zero_noun(m: NumberMention) -> str | None:
+    words = m.quote.split()
+    return words[-1] if len(words) == 2 else None
+
+
+def _weak_ok(m: NumberMention, subject: str | None, own: bool) -> bool:
+    if not own or subject is None:
+        return False
+    if m.quote.lower() == "one":
+        return subject in lexicon.PERSONS or subject in lexicon.PROJECTILES
+    return True
+
+
+def _attribution_for(
+    text: str, m: NumberMention, attributions: list[attr.Attribution], ctx: _Context,
+    closer: Sentence | None,
+) -> tuple[str | None, str | None]:
+    chosen = attr.pick(attributions, m.start, m.end)
+    if chosen is None and closer is not None:
+        closing = [a for a in attr.find_attributions(closer.text) if a.direction != "forward"]
+        chosen = closing[0] if closing else None
+    if chosen is None:
+        return None, None
+    if chosen.anaphor:
+        earlier = [a for a in attributions if a.end <= chosen.start and not a.anaphor]
+        if earlier:
+            return chosen.name, earlier[-1].actor
+        return chosen.name, ctx.para_actor[1] if ctx.para_actor else None
+    return chosen.name, chosen.actor
+
+
+def _nearest_place(places: list[PlaceMention], m: NumberMention) -> str | None:
+    def distance(p: PlaceMention) -> int:
+        return m.start - p.end if p.end <= m.start else p.start - m.end
+
+    cities = [p for p in places if not p.region]
+    pool = cities or places
+    return min(pool, key=distance).key if pool else None
+
+
+def _event_date(dates, m: NumberMention, place: str | None, ctx: _Context) -> date | None:
+    if dates:
+        return min(dates, key=lambda d: abs(d.start - m.start)).date
+    if ctx.para_date and ctx.para_date_place == place:
+        return ctx.para_date
+    if place:
+        return ctx.date_of(place)
+    return ctx.published
+
+
+def _update_context(ctx: _Context, places, dates, implied, attributions) -> None:
+    for p in places:
+        if p.region:
+            ctx.note_place(p.key)
+    for p in places:
+        if not p.region:
+            ctx.note_place(p.key)
+    if implied and not places:
+        ctx.note_place(implied)
+    for d in dates:
+        target = _place_of_date(places, d) or implied
+        if target:
+            ctx.place_dates[target] = d.date
+        elif ctx.last_place:
+            ctx.place_dates.setdefault(ctx.last_place, d.date)
+        ctx.para_date, ctx.para_date_place = d.date, target or ctx.last_place
+    named = [a for a in attributions if not a.anaphor and a.actor]
+    if named:
+        ctx.para_actor = (named[-1].name, named[-1].actor)
+
+
+def _place_of_date(places: list[PlaceMention], d) -> str | None:
+    """The place a date is about: the next place in its clause, else the nearest before."""
+    for p in places:
+        if p.start >= d.end:
+            return p.key if p.start - d.end < 90 else None
+    before = [p for p in places if p.end <= d.start]
+    return before[-1].key if before else None

@@ -1,0 +1,166 @@
+"""Gazetteer lookup: canonical keys for place names and their mentions in a sentence.
+
+The gazetteer is data (``places.txt`` in this package): one place per line,
+``key | kind | variant; variant; ...``.  Variants are matched case-insensitively on word
+boundaries, longest first; apostrophes and hyphens/spaces inside a variant are optional, and a
+trailing possessive ("Aleppo's", or "Aleppos" in texts that lost their apostrophes) is allowed.
+
+Kinds: ``city`` (any locality), ``region``, ``capital``.  A city name followed by "region",
+"province", "oblast", "governorate", "countryside" or "People's Republic" is a region mention
+("the Donetsk region" -> key ``donetsk``, region).  Capitals are often used metonymically
+("Moscow said", "kyiv had no comment", "weapons to Kiev"), so a capital mention only counts as
+an incident place after a locative ("in", "near", "outside", "on the outskirts of"...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    key: str
+    start: int
+    end: int
+    region: bool  # a region-level mention (ranked below cities)
+    capital: bool
+
+
+def _load() -> tuple[dict[str, str], dict[str, str]]:
+    variants: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    text = resources.files(__package__).joinpath("places.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, kind, names = (part.strip() for part in line.split("|"))
+        kinds[key] = kind
+        for name in names.split(";"):
+            if name.strip():
+                variants[_norm(name)] = key
+    return variants, kinds
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s\-'’]+", " ", name.strip().lower()).strip()
+
+
+def _variant_regex(name: str) -> str:
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", name.strip())]
+    parts = [p.replace("'", "['’]?").replace("’", "['’]?") for p in parts]
+    return r"[\s\-]?".join(parts)
+
+
+VARIANTS, KINDS = _load()
+_PLACE_RE = re.compile(
+    r"(?<![\w'’-])(?P<name>"
+    + "|".join(_variant_regex(v) for v in sorted(VARIANTS, key=len, reverse=True))
+    + r")(?:['’]?s)?(?![\w-])",
+    re.IGNORECASE,
+)
+_REGION_SUFFIX_RE = re.compile(
+    r"(?:['’]s)?\s+(?:region|province|oblast|governorate|countryside|people['’]?s\s+republic|"
+    r"area|suburbs)\b",
+    re.IGNORECASE,
+)
+_LOCATIVE_RE = re.compile(
+    r"\b(?:in|near|outside|around|at|on|over|into|across|of|towards?|targeting|struck|hit|"
+    r"shelled|attacked|bombed)\s+(?:the\s+)?(?:(?:capital|city|outskirts|suburbs?|centre|center|"
+    r"heart|south|north|east|west|southern|northern|eastern|western|downtown|down\s+town)\s+"
+    r"(?:of\s+)?)*$",
+    re.IGNORECASE,
+)
+_NOT_PLACES = frozenset({"hamas"})
+
+
+@lru_cache(maxsize=4096)
+def canonical_place(name: str) -> str | None:
+    """Canonical key of a place name ("Makeyevka" -> "makiivka"); None if unknown."""
+    if name.strip().lower() in _NOT_PLACES:
+        return None
+    key = VARIANTS.get(_norm(name))
+    if key is None:
+        m = _PLACE_RE.fullmatch(name.strip())
+        key = VARIANTS.get(_norm(m.group("name"))) if m else None
+    return key
+
+
+def _index() -> dict[str, list[tuple[str, ...]]]:
+    """First token -> variants (as token tuples), longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for variant in VARIANTS:
+        tokens = tuple(variant.split())
+        index.setdefault(tokens[0], []).append(tokens)
+    for variants in index.values():
+        variants.sort(key=len, reverse=True)
+    return index
+
+
+_FIRST = _index()
+_TOKEN_RE = re.compile(r"[^\W\d_]+")
+_JOINER_RE = re.compile(r"[\s\-'’]+")
+_WORD_CHAR_RE = re.compile(r"[\w'’-]")
+
+
+def _matches(sentence: str) -> list[tuple[str, int, int, int]]:
+    """(key, start, end of the name, end with possessive) of gazetteer names, longest first."""
+    tokens = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN_RE.finditer(sentence)]
+    out = []
+    i = 0
+    while i < len(tokens):
+        word, start, _ = tokens[i]
+        if start and _WORD_CHAR_RE.match(sentence, start - 1) and sentence[start - 1] not in "-":
+            i += 1
+            continue
+        found = None
+        candidates = _FIRST.get(word, [])
+        if not candidates and word.endswith("s") and word not in _NOT_PLACES:
+            candidates = [v for v in _FIRST.get(word[:-1], []) if len(v) == 1]  # "Aleppos"
+        for variant in candidates:
+            n = len(variant)
+            window = tokens[i:i + n]
+            if len(window) < n:
+                continue
+            if any(t[0] != v for t, v in zip(window[1:], variant[1:], strict=True)):
+                continue
+            if any(not _JOINER_RE.fullmatch(sentence, window[k][2], window[k + 1][1])
+                   for k in range(n - 1)):
+                continue
+            found = (VARIANTS[" ".join(variant)], start, window[-1][2], n)
+            break
+        if found:
+            key, name_start, name_end, n = found
+            end = name_end
+            if sentence.startswith(("'s", "’s"), end):
+                end += 2
+            if end < len(sentence) and _WORD_CHAR_RE.match(sentence, end) and sentence[end] not in "-'’":
+                i += 1
+                continue
+            out.append((key, name_start, name_end, end))
+            i += n
+        else:
+            i += 1
+    return out
+
+
+def find_places(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[PlaceMention]:
+    """Place mentions of ``sentence`` usable as incident places, in text order.
+
+    Mentions inside ``exclude`` spans (attribution phrases) and capitals without a locative
+    are left out.
+    """
+    out = []
+    for key, start, name_end, end in _matches(sentence):
+        if any(s <= start < e for s, e in exclude):
+            continue
+        kind = KINDS[key]
+        capital = kind == "capital"
+        if capital and not _LOCATIVE_RE.search(sentence, max(0, start - 60), start):
+            continue
+        region = kind == "region" or bool(_REGION_SUFFIX_RE.match(sentence, name_end))
+        out.append(PlaceMention(key, start, end, region, capital))
+    return out

@@ -1,0 +1,178 @@
+"""Gazetteer, place resolution, dates, attribution and actors."""
+
+from datetime import date
+
+import pytest
+
+from ingest.claims import canonical_place, extract_claims, same_actor
+from ingest.claims.attribution import actor_key, find_attributions
+from ingest.claims.dates import find_dates
+from ingest.claims.sentences import split_text
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Makiivka", "makiivka"), ("Makeyevka", "makiivka"), ("Makeevka", "makiivka"),
+        ("Makiyivka", "makiivka"), ("Kyiv", "kyiv"), ("Kiev", "kyiv"), ("kyiv", "kyiv"),
+        ("Kramatorsk", "kramatorsk"), ("Lugansk", "luhansk"), ("Kharkov", "kharkiv"),
+        ("Artemovsk", "bakhmut"), ("Zaporozhye", "zaporizhzhia"), ("Krivoy Rog", "kryvyi_rih"),
+        ("Kryvyi Rih", "kryvyi_rih"), ("Kriminna", "kreminna"), ("Odessa", "odesa"),
+        ("Halab", "aleppo"), ("Idleb", "idlib"), ("Al-Raqqa", "raqqa"), ("Rakka", "raqqa"),
+        ("Deir ez-Zor", "deir_ez_zor"), ("Deir Ezzor", "deir_ez_zor"),
+        ("Deir al-Zour", "deir_ez_zor"), ("Deir Ezzour", "deir_ez_zor"),
+        ("Hasakeh", "hasakah"), ("Al-Hasakah", "hasakah"), ("Deraa", "daraa"),
+        ("Dara'a", "daraa"), ("Lattakia", "latakia"), ("Tadmur", "palmyra"), ("Duma", "douma"),
+        ("Ghouta", "eastern_ghouta"), ("Khan Sheikhoun", "khan_shaykhun"),
+        ("Ain al-Arab", "kobani"), ("al-Bab", "al_bab"), ("Suwayda", "sweida"),
+        ("Atlantis", None), ("Hamas", None),
+    ],
+)
+def test_canonical_place(name, key):
+    assert canonical_place(name) == key
+
+
+def test_kryvyi_rih_is_not_kyiv():
+    assert canonical_place("Kryvyi Rih") != canonical_place("Kyiv")
+
+
+def test_place_nearest_to_figure_and_carry_over():
+    text = ("Shelling hit Homs on Monday. Five civilians were killed.\n"
+            "In Aleppo 3 soldiers died. Later 4 people were injured in Hama.\n"
+            "Two more people died.")
+    claims = extract_claims(text, published=date(2017, 4, 5))
+    assert [(c.value, c.place) for c in claims] == [
+        (5, "homs"), (3, "aleppo"), (4, "hama"), (2, "hama")]
+    assert claims[0].event == "homs/2017-04-03"
+
+
+def test_attribution_place_is_not_the_incident_place():
+    [c] = extract_claims("According to kyiv, at least 400 soldiers died in the attack.",
+                         title="Attack in Makiivka")
+    assert (c.place, c.actor) == ("makiivka", "ukraine")
+
+
+def test_capital_as_place_only_with_locative():
+    [c] = extract_claims("A bomb killed six people in Damascus, Moscow said.")
+    assert (c.place, c.actor) == ("damascus", "russia")
+
+
+def test_title_claims_first_and_title_place_fallback():
+    claims = extract_claims("At least 29 rebels were killed.", title="29 rebels dead in Aleppo",
+                            published=date(2016, 7, 10))
+    assert [(c.in_title, c.sentence_index, c.value) for c in claims] == [
+        (True, -1, 29), (False, 0, 29)]
+    assert claims[1].place == "aleppo"
+    assert claims[1].event == "aleppo/2016-07-10"
+
+
+def test_no_place_no_event():
+    [c] = extract_claims("Five people were killed.", published=date(2020, 1, 1))
+    assert c.place is None and c.event is None and c.event_date == date(2020, 1, 1)
+
+
+def test_place_without_date():
+    [c] = extract_claims("Five people were killed in Idlib.")
+    assert c.event == "idlib/?"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "incident"),
+    [
+        ("the attack on Sunday", date(2023, 1, 8), True),
+        ("the attack on Monday", date(2023, 1, 2), True),
+        ("Moscow said on Sunday", date(2023, 1, 8), False),
+        ("said in a statement on Sunday that", date(2023, 1, 8), False),
+        ("it happened yesterday", date(2023, 1, 7), True),
+        ("it happened today", date(2023, 1, 8), True),
+        ("last week's deadly attack", date(2023, 1, 1), True),
+        ("on New Year's night", date(2023, 1, 1), True),
+        ("on New Year’s Eve", date(2023, 1, 1), True),
+        ("on January 1", date(2023, 1, 1), True),
+        ("on 1 January 2023", date(2023, 1, 1), True),
+        ("on December 30", date(2022, 12, 30), True),
+        ("killed since March 2011", date(2011, 3, 1), False),
+    ],
+)
+def test_dates(sentence, expected, incident):
+    [d] = find_dates(sentence, date(2023, 1, 8))
+    assert (d.date, d.incident) == (expected, incident)
+
+
+def test_relative_dates_need_publication_date():
+    assert find_dates("the attack on Sunday", None) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "actor"),
+    [
+        ("More than 60 troops were killed, Moscow confirmed on Monday.", "Moscow", "russia"),
+        ("The Russian Defense Ministry said in a statement that 5 died.",
+         "The Russian Defense Ministry", "russia"),
+        ("“63 servicemen were killed,” Defense Ministry spokesman Lieutenant General Igor "
+         "Konashenkov said.", "Defense Ministry spokesman Lieutenant General Igor Konashenkov",
+         "russia"),
+        ("No casualties, witnesses told the Reuters news agency.", "witnesses", "reuters"),
+        ("According to kyiv, at least 400 died.", "kyiv", "ukraine"),
+        ("As recognized by the Russian Army, 89 soldiers died.", "the Russian Army", "russia"),
+        ("The mayor of Kramatorsk earlier commented that there were none.",
+         "The mayor of Kramatorsk", "mayor of kramatorsk"),
+        ("Serhiy Haidai declared on television that 5 died.", "Serhiy Haidai", "serhiy haidai"),
+        ("At least 112 people died the Syrian Observatory for Human Rights said.",
+         "the Syrian Observatory for Human Rights", "sohr"),
+    ],
+)
+def test_attributions(sentence, name, actor):
+    found = find_attributions(sentence)
+    assert [(a.name, a.actor) for a in found] == [(name, actor)]
+
+
+@pytest.mark.parametrize(
+    ("name", "actor"),
+    [
+        ("Moscow", "russia"), ("the Russian Defense Ministry", "russia"),
+        ("the Russian Army", "russia"), ("Konashenkov", "russia"), ("Russia", "russia"),
+        ("Kyiv", "ukraine"), ("Kiev", "ukraine"), ("Ukrainian officials", "ukraine"),
+        ("Reuters reporters", "reuters"), ("Syrian state TV", "syria"),
+        ("the Syrian Observatory for Human Rights", "sohr"), ("he", None),
+    ],
+)
+def test_actor_key(name, actor):
+    assert actor_key(name) == actor
+
+
+def test_same_actor_none_never_matches():
+    a, b = extract_claims("Five people died. Six people died.")
+    assert a.actor is None and not same_actor(a, b)
+
+
+def test_attribution_picks_nearest_covering_phrase():
+    claims = extract_claims(
+        "The attack caused no casualties, witnesses told Reuters on Sunday, after Russia "
+        "claimed to have killed 600 soldiers.")
+    assert [(c.quote, c.actor) for c in claims] == [("no casualties", "reuters"),
+                                                    ("600", "russia")]
+
+
+def test_anaphor_takes_previous_actor_of_paragraph():
+    claims = extract_claims("The Russian Defense Ministry said six missiles were fired. "
+                            "Two were intercepted, the statement added.")
+    assert [c.actor for c in claims] == ["russia", "russia"]
+
+
+def test_multi_sentence_quotation_takes_closing_attribution():
+    claims = extract_claims("“Five soldiers died. Ten more were wounded,” the governor said.")
+    assert [(c.value, c.attributed_to) for c in claims] == [(5, "the governor"),
+                                                           (10, "the governor")]
+
+
+def test_attribution_does_not_carry_to_unquoted_sentences():
+    claims = extract_claims("Ten soldiers died, Moscow said. Five civilians were injured.")
+    assert [c.actor for c in claims] == ["russia", None]
+
+
+def test_sentence_splitting_keeps_abbreviations():
+    sentences = split_text("U.S. officials said 5 died. The hostel No. 28 was intact.\nNext one.")
+    assert [s.text for s in sentences] == [
+        "U.S. officials said 5 died.", "The hostel No. 28 was intact.", "Next one."]
+    assert [s.paragraph for s in sentences] == [0, 0, 1]

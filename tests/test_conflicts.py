@@ -1,0 +1,123 @@
+from dataclasses import dataclass
+from datetime import date
+from itertools import count
+
+import pytest
+
+from ingest.conflicts import comparable, find_conflicts, kind_of, overlaps, priority
+
+_ids = count(1)
+
+
+@dataclass
+class C:
+    low: float | None
+    high: float | None
+    measure: str | None = "killed"
+    subject: str | None = "soldiers"
+    subject_text: str | None = None
+    actor: str | None = None
+    source: str = "rt"
+    place: str | None = "makiivka"
+    event_date: date | None = date(2023, 1, 1)
+    published_at: date | None = date(2023, 1, 2)
+    unit: str | None = None
+    article_id: int = 0
+    version_id: int = 0
+    sentence_index: int = 0
+    value: float | None = None
+    id: int = 0
+
+    def __post_init__(self):
+        self.id = next(_ids)
+        self.article_id = self.article_id or self.id
+        self.version_id = self.version_id or self.id
+
+
+def exact(v, **kw):
+    return C(v, v, value=v, **kw)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        (exact(63), exact(63), True),
+        (exact(63), exact(89), False),
+        (exact(600), C(600, None), True),  # "more than 600" agrees with "600"
+        (C(60, None), exact(89), True),  # "more than 60" and 89
+        (C(400, None), exact(89), False),  # "at least 400" and 89
+        (C(45, 55), exact(50), True),  # "about 50"
+        (C(24, 99), exact(150), False),  # "dozens" and 150
+        (C(None, 10), exact(12), False),  # "fewer than 10"
+    ],
+)
+def test_overlap(a, b, agree):
+    assert overlaps(a, b) is agree
+    assert bool(find_conflicts(a, [b])) is not agree
+
+
+def test_makiivka_revision_and_contradiction():
+    moscow_63 = exact(63, actor="russia", source="rt")
+    moscow_89 = exact(89, actor="russia", source="efe", event_date=date(2023, 1, 1))
+    kyiv_400 = C(400, None, actor="ukraine", source="efe", article_id=moscow_89.article_id,
+                 version_id=moscow_89.version_id, sentence_index=5)
+    assert kind_of(moscow_89, moscow_63) == "revision"
+    kinds = {c.other.id: c.kind for c in find_conflicts(kyiv_400, [moscow_63, moscow_89])}
+    assert kinds == {moscow_63.id: "contradiction", moscow_89.id: "contradiction"}
+
+
+def test_unattributed_same_outlet_is_revision():
+    assert kind_of(exact(5, source="a"), exact(7, source="a")) == "revision"
+    assert kind_of(exact(5, source="a"), exact(7, source="b")) == "contradiction"
+    assert kind_of(exact(5, source="a", actor="x"), exact(7, source="a")) == "contradiction"
+
+
+def test_modified_between_versions():
+    old = exact(63, article_id=50, version_id=1)
+    new = exact(65, article_id=50, version_id=2)
+    assert kind_of(new, old) == "modified"
+
+
+def test_zero_casualties_covers_soldiers_killed():
+    none = exact(0, measure="casualties", subject="people", place="kramatorsk")
+    claimed = C(600, None, place="kramatorsk")
+    assert comparable(none, claimed, window_days=7)
+    assert find_conflicts(claimed, [none])
+    # but a non-zero count of people is not compared with a count of soldiers
+    assert not comparable(exact(5, subject="people", place="kramatorsk"), claimed,
+                          window_days=7)
+    # and zero missiles say nothing about soldiers
+    assert not comparable(exact(0, measure="missiles_hit", subject="missiles",
+                                place="kramatorsk"), claimed, window_days=7)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({}, True),
+        ({"place": "kyiv"}, False),
+        ({"place": None}, False),
+        ({"measure": "injured"}, False),
+        ({"subject": "children"}, False),
+        ({"measure": None}, False),
+        ({"event_date": date(2023, 2, 1)}, False),
+        ({"event_date": date(2023, 1, 6)}, True),
+        ({"unit": "%"}, False),
+        ({"subject_text": "Ukrainian soldiers"}, False),
+    ],
+)
+def test_comparable(change, expected):
+    base = exact(63, subject_text="Russian servicemen")
+    assert comparable(base, exact(89, **change), window_days=7) is expected
+
+
+def test_same_sentence_figures_not_compared():
+    a = exact(700, article_id=9, version_id=9, sentence_index=3)
+    b = exact(600, article_id=9, version_id=9, sentence_index=3)
+    assert not comparable(a, b, window_days=7)
+
+
+def test_priority_grows_with_spread_and_outlets():
+    narrow = [exact(63, source="a"), exact(65, source="a")]
+    wide = [exact(63, source="a"), C(400, None, source="b")]
+    assert priority(wide) > priority(narrow)

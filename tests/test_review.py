@@ -1,0 +1,159 @@
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import select
+
+from ingest import review, store
+from ingest.claims.model import Claim
+from ingest.errors import InvalidActionError, NotFoundError
+from ingest.extract import ExtractedArticle, content_hash
+from ingest.fetch import FetchedPage
+from ingest.models import ReviewLog
+
+
+def page(url):
+    return FetchedPage(requested_url=url, url=url, status_code=200, content=b"", text="",
+                       content_type="text/html", encoding="utf-8",
+                       fetched_at=datetime.now(UTC))
+
+
+def figure(value, *, low=None, high=None, bound="=", actor=None, index=0, **kw):
+    low = value if low is None and bound == "=" else low
+    high = value if high is None and bound == "=" else high
+    base = dict(sentence=f"s{index}", quote=str(value), start=0, end=2, value=value,
+                bound=bound, low=low, high=high, approx=False, measure="killed",
+                subject="soldiers", actor=actor, attributed_to=actor, place="makiivka",
+                event_date=date(2023, 1, 1), event="makiivka/2023-01-01", sentence_index=index)
+    return Claim(**(base | kw))
+
+
+def ingest(session, *, source, url, claims, text=None, published=date(2023, 1, 2)):
+    text = text or f"text of {url} " + " ".join(c.quote for c in claims)
+    extracted = ExtractedArticle(url=url, text=text, title="t", authors=None, site_name=None,
+                                 published=published, language="en", description=None,
+                                 content_hash=content_hash(text))
+    article, version = store.save_article_version(session=session, source=source, url=url,
+                                                  page=page(url), extracted=extracted)
+    if version is None:
+        return []
+    rows = store.save_claims(session=session, article=article, version=version, claims=claims,
+                             window_days=7)
+    return review.flag_conflicts(session=session, claims=rows, window_days=7)
+
+
+def test_one_item_per_disputed_figure(session):
+    assert ingest(session, source="rt", url="http://rt/1",
+                  claims=[figure(63, actor="russia"), figure(60, bound=">", low=60, index=1,
+                                                            actor="russia")]) == []
+    items = ingest(session, source="efe", url="http://efe/1", published=date(2023, 1, 8),
+                   claims=[figure(89, actor="russia"),
+                           figure(400, bound=">=", low=400, actor="ukraine", index=1)])
+    assert len(items) == 1
+    (item,) = review.list_items(session=session)
+    assert item.kind == "contradiction"
+    quotes = sorted(c.quote for c in review.item_claims(session=session, item_id=item.id))
+    assert quotes == ["400", "63", "89"]  # "more than 60" agrees with all: not shown
+    assert item.event == "makiivka/2023-01-01" and item.measure == "killed"
+
+
+def test_agreeing_figures_not_flagged(session):
+    ingest(session, source="rt", url="http://rt/1", claims=[figure(2, measure="missiles_hit",
+                                                                    subject="missiles")])
+    ingest(session, source="efe", url="http://efe/1", claims=[figure(2, measure="missiles_hit",
+                                                                      subject="missiles")])
+    assert review.list_items(session=session) == []
+
+
+def test_same_source_change_is_revision(session):
+    ingest(session, source="rt", url="http://rt/1", claims=[figure(63, actor="russia")])
+    (item,) = ingest(session, source="rt", url="http://rt/2", claims=[figure(89, actor="russia")])
+    assert item.kind == "revision"
+
+
+def test_rerun_adds_nothing(session):
+    claims = [figure(63, actor="russia")]
+    ingest(session, source="rt", url="http://rt/1", claims=claims)
+    ingest(session, source="efe", url="http://efe/1", claims=[figure(400, actor="ukraine")])
+    again = ingest(session, source="efe", url="http://efe/1", claims=[figure(400, actor="ukraine")])
+    assert again == []
+    assert len(review.list_items(session=session, status=None)) == 1
+
+
+def test_changed_version_is_modified(session):
+    ingest(session, source="rt", url="http://rt/1", claims=[figure(63, actor="russia")],
+           text="first text 63")
+    (item,) = ingest(session, source="rt", url="http://rt/1", text="second text 65",
+                     claims=[figure(65, actor="russia")])
+    assert item.kind == "modified"
+
+
+def _flagged(session):
+    ingest(session, source="rt", url="http://rt/1", claims=[figure(63, actor="russia")])
+    (item,) = ingest(session, source="efe", url="http://efe/1",
+                     claims=[figure(400, actor="ukraine")])
+    return item
+
+
+def test_claim_resolve_and_audit(session):
+    item = _flagged(session)
+    review.claim(session=session, item_id=item.id, reviewer="ana")
+    with pytest.raises(InvalidActionError, match="held by ana"):
+        review.claim(session=session, item_id=item.id, reviewer="bo")
+    with pytest.raises(InvalidActionError, match="held by ana"):
+        review.resolve(session=session, item_id=item.id, verdict="confirmed", note="",
+                       reviewer="bo")
+    review.resolve(session=session, item_id=item.id, verdict="confirmed",
+                   note="Kyiv and Moscow disagree", reviewer="ana")
+    view = review.get_item(session=session, item_id=item.id)
+    assert view.item.status == "resolved" and view.item.verdict == "confirmed"
+    assert view.item.resolved_by == "ana" and view.item.resolved_at is not None
+    assert [(e.actor, e.action) for e in view.log] == [
+        ("system", "opened"), ("ana", "claimed"), ("ana", "resolved")]
+    with pytest.raises(InvalidActionError, match="already resolved"):
+        review.resolve(session=session, item_id=item.id, verdict="confirmed", note="",
+                       reviewer="ana")
+    review.reopen(session=session, item_id=item.id, reviewer="bo", note="new evidence")
+    assert view.item.status == "open" and view.item.verdict is None
+
+
+@pytest.mark.parametrize(("verdict", "reviewer", "error"), [
+    ("maybe", "ana", "unknown verdict 'maybe'"),
+    ("confirmed", "  ", "reviewer name is required"),
+    ("confirmed", "system", "reserved"),
+])
+def test_bad_reviewer_input(session, verdict, reviewer, error):
+    item = _flagged(session)
+    with pytest.raises(InvalidActionError, match=error):
+        review.resolve(session=session, item_id=item.id, verdict=verdict, note="",
+                       reviewer=reviewer)
+    assert review.get_item(session=session, item_id=item.id).item.status == "open"
+
+
+def test_unknown_item(session):
+    with pytest.raises(NotFoundError, match="no review item with id 99"):
+        review.resolve(session=session, item_id=99, verdict="confirmed", note="", reviewer="a")
+
+
+def test_resolved_item_reopens_only_for_a_new_figure(session):
+    item = _flagged(session)
+    review.resolve(session=session, item_id=item.id, verdict="not-a-conflict", note="",
+                   reviewer="ana")
+    # the same figure again (another outlet repeats Kyiv's 400): attached, stays resolved
+    ingest(session, source="x", url="http://x/1", claims=[figure(400, actor="ukraine")])
+    assert review.get_item(session=session, item_id=item.id).item.status == "resolved"
+    # a new figure: reopens
+    ingest(session, source="y", url="http://y/1", claims=[figure(150, actor="someone")])
+    view = review.get_item(session=session, item_id=item.id)
+    assert view.item.status == "open"
+    assert view.log[-1].action in ("reopened", "added_claim")
+    assert any(e.action == "reopened" for e in view.log)
+
+
+def test_comment(session):
+    item = _flagged(session)
+    review.comment(session=session, item_id=item.id, reviewer="ana", note="checking")
+    with pytest.raises(InvalidActionError):
+        review.comment(session=session, item_id=item.id, reviewer="ana", note=" ")
+    session.flush()
+    logged = session.exec(select(ReviewLog).where(ReviewLog.action == "commented")).all()
+    assert [entry.detail for entry in logged] == ["checking"]
