@@ -308,19 +308,29 @@ def _print_item(session, item_id: int) -> None:
                    + (f" - {entry.detail}" if entry.detail else ""))
 
 
+class StatusFilter(StrEnum):
+    unresolved = "unresolved"
+    open = "open"
+    claimed = "claimed"
+    resolved = "resolved"
+    merged = "merged"
+    all = "all"
+
+
 @review_app.command("list")
 @edge
 def review_list(
-    status: Annotated[str, typer.Option(
-        help="open, claimed, resolved, unresolved (open+claimed) or all.")] = "unresolved",
+    status: Annotated[StatusFilter, typer.Option(
+        help="unresolved = open and claimed.")] = StatusFilter.unresolved,
     limit: Annotated[int, typer.Option(min=1)] = 50,
 ) -> None:
     """Review items, newest first, with the competing figures side by side."""
     from ingest import review
 
     with _session() as session:
-        items = review.list_items(session=session, status=None if status == "all" else status,
-                                  limit=limit)
+        items = review.list_items(
+            session=session, status=None if status == "all" else status.value, limit=limit
+        )
         _print_queue(session, items)
 
 
