@@ -93,3 +93,21 @@ async def test_bad_urls_are_recorded_and_do_not_stop_the_run(settings, site):
     assert outcomes["broken-feed.xml"] == ("failed", "discovery")
     assert outcomes["nofeed"] == ("failed", "http_status")
     assert report.outcomes["stored"] == 1 and report.outcomes["failed"] == 5
+
+
+async def test_non_english_pages_are_stored_without_claims(settings, httpx_mock):
+    from ingest.discover import Candidate
+
+    body = "<p>" + "В результате удара погибли 63 военнослужащих. " * 8 + "</p>"
+    httpx_mock.add_response(url="https://ru.example/a", headers={"Content-Type": "text/html"},
+                            text=f'<html lang="ru"><body><article>{body}</article></body></html>')
+    run_id = pipeline.start_run(settings, trigger="test", sources=[])
+    report = await pipeline.process_batch(
+        [Candidate(url="https://ru.example/a", source="ru", listed_in="test")], settings,
+        run_id=run_id)
+    assert report.outcomes == {"stored": 1} and report.claims == 0
+    with session_scope(settings.database_url) as session:
+        from ingest import store
+
+        (outcome,) = store.run_outcomes(session=session, run_id=run_id)
+    assert "language ru: claims not parsed" in outcome.message

@@ -186,7 +186,7 @@ def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError, sett
                 article.published_at = article.published_at or version.published_at
             claims = extract_claims(
                 version.text, title=version.title, published=version.published_at
-            )
+            ) if _claims_language(version.language) else []
             rows = store.save_claims(session=session, article=article, version=version,
                                      claims=claims, window_days=settings.event_window_days)
             items = review.flag_conflicts(session=session, claims=rows,
@@ -194,7 +194,9 @@ def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError, sett
             store.record_outcome(
                 session=session, outcome="stored", article_id=article.id,
                 version=version.version,
-                message=f"version {version.version}: {len(rows)} claims, {len(items)} flags",
+                message=f"version {version.version}: {len(rows)} claims, {len(items)} flags"
+                + ("" if _claims_language(version.language)
+                   else f" (language {version.language}: claims not parsed)"),
                 **common,
             )
             report.claims += len(rows)
@@ -206,6 +208,11 @@ def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError, sett
             store.record_outcome(session=session, outcome="failed", reason="internal",
                                  message=f"{type(exc).__name__}: {exc}", **common)
         return "failed"
+
+
+def _claims_language(language: str | None) -> bool:
+    """The claims grammar is English: other languages are stored but not parsed for claims."""
+    return language is None or language.lower().startswith("en")
 
 
 class _fetcher:

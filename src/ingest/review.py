@@ -101,13 +101,14 @@ def flag_conflicts(
         for member in involved:
             _attach(session, item, member, reasons.get(member.id))
         touched[item.id] = item
-    for item in touched.values():
+    live = [item for item in touched.values() if item.status != "merged"]
+    for item in live:
         members = item_claims(session=session, item_id=item.id)
         item.priority = priority(members, today=date.today())
         item.updated_at = utcnow()
         session.add(item)
     session.flush()
-    return list(touched.values())
+    return live
 
 
 def _items_for(*, session: Session, claims: Sequence[FigureClaim]) -> list[ReviewItem]:
