@@ -119,6 +119,10 @@ def test_run_with_bad_config_fails_before_fetching(settings, tmp_path):
     assert "unknown key 'feedz'" in result.output
     missing = invoke("run", "--config", str(tmp_path / "nope.toml"))
     assert missing.exit_code == 2 and "not found" in missing.output
+    good = tmp_path / "good.toml"
+    good.write_text('[[sources]]\nname = "x"\nfeeds = ["https://x.org/rss"]\n')
+    unknown = invoke("run", "--config", str(good), "--source", "y")
+    assert unknown.exit_code == 2 and "unknown source(s): y (configured: x)" in unknown.output
 
 
 def test_add_rejects_malformed_urls(settings):

@@ -126,7 +126,13 @@ def run(
     from ingest.config import load_sources
 
     settings = _settings()
-    load_sources(config or settings.sources_file)  # fail before any fetching or Prefect start
+    # fail on bad input before any fetching or Prefect start
+    configured = {s.name for s in load_sources(config or settings.sources_file)}
+    unknown = sorted(set(source or ()) - configured)
+    if unknown:
+        raise errors.ConfigError(
+            f"unknown source(s): {', '.join(unknown)} (configured: {', '.join(sorted(configured))})"
+        )
     summary = _run_flow(sources_file=str(config) if config else None, sources=source or None,
                         force=force, trigger="manual")
     _print_summary(summary)
@@ -140,8 +146,11 @@ def add(
                       help="Sources file, to name the outlet of each URL.")] = None,
 ) -> None:
     """A reviewer's tip: ingest these article URLs now, outside any feed, through the flow."""
-    from ingest.config import check_url
+    from ingest.config import check_url, load_sources
 
+    settings = _settings()
+    if config or settings.sources_file.exists():
+        load_sources(config or settings.sources_file)
     for url in urls:
         try:
             check_url(url)
