@@ -43,6 +43,17 @@ def test_rss_links_resolved_and_deduplicated():
     assert items[0].source == "x" and items[0].listed_in == "https://news.example/rss.xml"
 
 
+def test_truncated_feed_keeps_the_items_before_the_break():
+    cut = RSS[: RSS.index(b"<item><title>Two")] + b"<item><title>Tw"
+    items = parse_feed(cut, base_url="https://news.example/rss.xml")
+    assert [i.url for i in items] == ["https://news.example/one"]
+
+
+def test_fragment_only_link_is_not_an_article():
+    feed = b'<rss version="2.0"><channel><item><link>#top</link></item></channel></rss>'
+    assert parse_feed(feed, base_url="https://news.example/rss.xml") == []
+
+
 def test_atom():
     (item,) = parse_feed(ATOM, base_url="https://news.example/atom")
     assert item.url == "https://news.example/a"

@@ -184,7 +184,7 @@ def _clean_link(link: str | None, base_url: str) -> str | None:
         return None
     url, _fragment = urldefrag(urljoin(base_url, link.strip()))
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.hostname or url == base_url:
         return None
     return url
 
