@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -7,14 +7,7 @@ from ingest import review, store
 from ingest.claims.model import Claim
 from ingest.errors import InvalidActionError, NotFoundError
 from ingest.extract import ExtractedArticle, content_hash
-from ingest.fetch import FetchedPage
 from ingest.models import ReviewLog
-
-
-def page(url):
-    return FetchedPage(requested_url=url, url=url, status_code=200, content=b"", text="",
-                       content_type="text/html", encoding="utf-8",
-                       fetched_at=datetime.now(UTC))
 
 
 def figure(value, *, low=None, high=None, bound="=", actor=None, index=0, **kw):
@@ -33,7 +26,7 @@ def ingest(session, *, source, url, claims, text=None, published=date(2023, 1, 2
                                  published=published, language="en", description=None,
                                  content_hash=content_hash(text))
     article, version = store.save_article_version(session=session, source=source, url=url,
-                                                  page=page(url), extracted=extracted)
+                                                  extracted=extracted)
     if version is None:
         return []
     rows = store.save_claims(session=session, article=article, version=version, claims=claims,

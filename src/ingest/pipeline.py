@@ -22,15 +22,19 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
+
+from sqlmodel import Session
 
 from ingest import errors, review, store
 from ingest.claims import extract_claims
 from ingest.config import Settings, Source
 from ingest.db import session_scope
 from ingest.discover import Candidate, discover_source
-from ingest.extract import extract_article
+from ingest.extract import ExtractedArticle, extract_article
 from ingest.fetch import FetchedPage, Fetcher
+from ingest.models import Article, ArticleVersion, FigureClaim, ReviewItem
 
 log = logging.getLogger(__name__)
 
@@ -172,35 +176,26 @@ def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError, sett
         return "skipped"
     try:
         with session_scope(settings.database_url) as session:
-            article, version = store.save_article_version(
-                session=session, source=candidate.source, url=candidate.url,
-                page=page, extracted=extracted,
-            )
+            stored = store_article(session=session, source=candidate.source,
+                                   url=candidate.url, extracted=extracted, page=page,
+                                   window_days=settings.event_window_days,
+                                   published_hint=candidate.published)
+            article, version = stored.article, stored.version
             if version is None:
                 store.record_outcome(session=session, outcome="unchanged",
                                      article_id=article.id, version=article.latest_version,
                                      message="same text as the stored version", **common)
                 return "unchanged"
-            if version.published_at is None and candidate.published is not None:
-                version.published_at = candidate.published.date()
-                article.published_at = article.published_at or version.published_at
-            claims = extract_claims(
-                version.text, title=version.title, published=version.published_at
-            ) if _claims_language(version.language) else []
-            rows = store.save_claims(session=session, article=article, version=version,
-                                     claims=claims, window_days=settings.event_window_days)
-            items = review.flag_conflicts(session=session, claims=rows,
-                                          window_days=settings.event_window_days)
+            note = "" if stored.parsed else f" (language {version.language}: claims not parsed)"
             store.record_outcome(
                 session=session, outcome="stored", article_id=article.id,
                 version=version.version,
-                message=f"version {version.version}: {len(rows)} claims, {len(items)} flags"
-                + ("" if _claims_language(version.language)
-                   else f" (language {version.language}: claims not parsed)"),
+                message=f"version {version.version}: {len(stored.claims)} claims, "
+                f"{len(stored.items)} flags{note}",
                 **common,
             )
-            report.claims += len(rows)
-            report.review_items.update(item.id for item in items)
+            report.claims += len(stored.claims)
+            report.review_items.update(item.id for item in stored.items)
             return "stored"
     except Exception as exc:  # noqa: BLE001 - one bad URL must not sink the run
         log.exception("storing %s failed", candidate.url)
@@ -208,6 +203,44 @@ def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError, sett
             store.record_outcome(session=session, outcome="failed", reason="internal",
                                  message=f"{type(exc).__name__}: {exc}", **common)
         return "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    article: Article
+    version: ArticleVersion | None  # None: same text as the stored version
+    claims: list[FigureClaim]
+    items: list[ReviewItem]
+    parsed: bool  # False when the language is not one the claims grammar reads
+
+
+def store_article(
+    *,
+    session: Session,
+    source: str,
+    url: str,
+    extracted: ExtractedArticle,
+    window_days: int,
+    page: FetchedPage | None = None,
+    published_hint: datetime | None = None,
+) -> StoredArticle:
+    """Store -> claims -> conflicts for one extracted article, in the caller's transaction."""
+    article, version = store.save_article_version(
+        session=session, source=source, url=url, page=page, extracted=extracted
+    )
+    if version is None:
+        return StoredArticle(article, None, [], [], True)
+    if version.published_at is None and published_hint is not None:
+        version.published_at = published_hint.date()
+        article.published_at = article.published_at or version.published_at
+    parsed = _claims_language(version.language)
+    claims = extract_claims(
+        version.text, title=version.title, published=version.published_at
+    ) if parsed else []
+    rows = store.save_claims(session=session, article=article, version=version,
+                             claims=claims, window_days=window_days)
+    items = review.flag_conflicts(session=session, claims=rows, window_days=window_days)
+    return StoredArticle(article, version, rows, items, parsed)
 
 
 def _claims_language(language: str | None) -> bool:

@@ -46,10 +46,17 @@ def latest_version(*, session: Session, article_id: int) -> ArticleVersion | Non
 
 
 def save_article_version(
-    *, session: Session, source: str, url: str, page: FetchedPage, extracted: ExtractedArticle
+    *,
+    session: Session,
+    source: str,
+    url: str,
+    extracted: ExtractedArticle,
+    page: FetchedPage | None = None,
 ) -> tuple[Article, ArticleVersion | None]:
     """Store the article (by requested URL) and, if its text changed, a new version.
 
+    ``page`` gives the fetch's provenance (final URL, time, validators); without it (text
+    imported from elsewhere) the extracted URL and the current time are recorded.
     Returns the article and the new version, or ``None`` when the text is unchanged.
     """
     article = session.exec(select(Article).where(Article.url == url)).first()
@@ -59,8 +66,8 @@ def save_article_version(
         session.add(article)
         session.flush()
     article.last_checked_at = now
-    article.etag = page.etag
-    article.last_modified = page.last_modified
+    if page is not None:
+        article.etag, article.last_modified = page.etag, page.last_modified
     previous = latest_version(session=session, article_id=article.id) if article.id else None
     if previous is not None and previous.content_hash == extracted.content_hash:
         session.add(article)
@@ -69,8 +76,8 @@ def save_article_version(
         article_id=article.id,
         version=(previous.version + 1) if previous else 1,
         content_hash=extracted.content_hash,
-        fetched_at=page.fetched_at,
-        final_url=page.url,
+        fetched_at=page.fetched_at if page else now,
+        final_url=page.url if page else extracted.url,
         title=extracted.title,
         authors=extracted.authors,
         site_name=extracted.site_name,

@@ -1,4 +1,6 @@
-"""Score the claims engine against hand-labelled claims (``tests/claims_devset``).
+"""Score the claims engine and the conflict rules against labelled claims.
+
+The labelled development set and its conventions are in ``tests/claims_devset``.
 
 A predicted claim *matches* a gold claim when their spans in the same document (title or
 text) overlap; each gold claim matches at most one prediction (the one overlapping most).
@@ -246,3 +248,38 @@ def score_conflicts(
         "item_pairs": shown,
         "labelled_conflicts": len(labelled),
     }
+
+
+def run_conflicts(
+    docs: Sequence[Document], gold: dict[str, list[Gold]], *, database_url: str,
+    window_days: int = 7,
+) -> tuple[list[tuple[dict | None, dict | None]], int]:
+    """Store the documents (oldest first) with the real store/review code; return the claim
+    pairs shown together in each review item (as gold data, None when unmatched) and the
+    number of live review items."""
+    from ingest import review
+    from ingest.db import session_scope
+    from ingest.extract import ExtractedArticle, content_hash
+    from ingest.pipeline import store_article
+
+    gold_of: dict[int, dict | None] = {}
+    ordered = sorted(docs, key=lambda d: (d.published or date.min, d.id))
+    with session_scope(database_url) as session:
+        for doc in ordered:
+            extracted = ExtractedArticle(
+                url=f"devset://{doc.source}/{doc.id}", text=doc.text, title=doc.title,
+                authors=None, site_name=doc.source, published=doc.published, language="en",
+                description=None, content_hash=content_hash(doc.text),
+            )
+            stored = store_article(session=session, source=doc.source, url=extracted.url,
+                                   extracted=extracted, window_days=window_days)
+            for row, g in match(doc, stored.claims, gold.get(doc.id, [])):
+                if row is not None:
+                    gold_of[row.id] = g.data if g is not None else None
+        items = review.list_items(session=session, status=None)
+        live = [item for item in items if item.status != "merged"]
+        shown = []
+        for item in live:
+            members = review.item_claims(session=session, item_id=item.id)
+            shown += [(gold_of.get(a.id), gold_of.get(b.id)) for a, b in combinations(members, 2)]
+    return shown, len(live)

@@ -1,0 +1,88 @@
+"""Claims quality on the labelled development set, and review load on the whole FA-KES corpus.
+
+    python bench/claims_quality.py [--fakes PATH] [--devset DIR] [--errors]
+
+Prints: value precision/recall/F1; value+bound F1; subject and measure accuracy; event-link
+pairwise precision; conflict-pair recall and precision; review items per 100 articles over
+all of FA-KES (skipped, with a note, when the corpus is not at PATH); sentences per second.
+``--errors`` lists the misses, false alarms and wrong fields.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from ingest.claims import extract_claims
+from ingest.claims.sentences import split_text
+from ingest.evaluate import Document, load_devset, run_conflicts, score, score_conflicts
+
+ROOT = Path(__file__).resolve().parents[1]
+FAKES = ROOT.parent / "shared/corpora/fa-kes/FA-KES-Dataset.csv"
+
+
+def fakes_documents(path: Path) -> list[Document]:
+    csv.field_size_limit(10**9)
+    docs = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for row in csv.DictReader(handle):
+            month, day, year = row["date"].split("/")
+            docs.append(Document(f"fakes-{row['unit_id']}", row["source"],
+                                 date(int(year), int(month), int(day)),
+                                 row["article_title"], row["article_content"]))
+    return docs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fakes", type=Path, default=FAKES)
+    parser.add_argument("--devset", type=Path, default=ROOT / "tests/claims_devset")
+    parser.add_argument("--errors", action="store_true")
+    args = parser.parse_args()
+
+    docs, gold, conflicts = load_devset(args.devset)
+    docs = [d for d in docs if gold[d.id]]
+    scores, _ = score(docs, gold)
+    print(f"devset: {len(docs)} articles, {scores.gold} labelled claims, "
+          f"{scores.predicted} predicted, {len(conflicts)} labelled conflicts")
+    for key, value in scores.summary().items():
+        print(f"  {key:24} {value:.3f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        pairs, items = run_conflicts(docs, gold, database_url=f"sqlite:///{tmp}/devset.db")
+    for key, value in score_conflicts(pairs, conflicts).items():
+        print(f"  {key:24} {value:.3f}" if isinstance(value, float) else f"  {key:24} {value}")
+    print(f"  {'review_items':24} {items}")
+
+    if args.errors:
+        for kind, rows in (("miss", scores.misses), ("false", scores.false_alarms),
+                           ("wrong", scores.wrong)):
+            for row in rows:
+                print(kind, *row)
+
+    if not args.fakes.exists():
+        print(f"FA-KES corpus not found at {args.fakes}: review load and speed not measured")
+        return
+    corpus = fakes_documents(args.fakes)
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.monotonic()
+        _pairs, items = run_conflicts(corpus, {}, database_url=f"sqlite:///{tmp}/fakes.db")
+        elapsed = time.monotonic() - started
+    print(f"FA-KES: {len(corpus)} articles -> {items} review items = "
+          f"{100 * items / len(corpus):.1f} per 100 articles ({elapsed:.1f} s with storage)")
+    sentences = sum(len(split_text(d.text)) + 1 for d in corpus)
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        for d in corpus:
+            extract_claims(d.text, title=d.title, published=d.published)
+        best = min(best, time.process_time() - started)
+    print(f"speed: {sentences} sentences (titles included) in {best:.2f} s CPU = "
+          f"{sentences / best:,.0f} sentences/s on one core")
+
+
+if __name__ == "__main__":
+    main()
