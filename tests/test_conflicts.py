@@ -66,6 +66,16 @@ def test_makiivka_revision_and_contradiction():
     assert kinds == {moscow_63.id: "contradiction", moscow_89.id: "contradiction"}
 
 
+def test_time_decides_revision_or_contradiction():
+    earlier = exact(63, actor="russia", published_at=date(2023, 1, 2))
+    higher = exact(89, actor="russia", published_at=date(2023, 1, 8))
+    lower = exact(40, actor="russia", published_at=date(2023, 1, 8))
+    assert kind_of(higher, earlier) == "revision"  # a rising toll
+    assert kind_of(earlier, higher) == "revision"  # whichever arrives last
+    assert kind_of(lower, earlier) == "contradiction"  # a source lowering its toll
+    assert priority([earlier, higher], kind="revision") < priority([earlier, higher])
+
+
 def test_unattributed_same_outlet_is_revision():
     assert kind_of(exact(5, source="a"), exact(7, source="a")) == "revision"
     assert kind_of(exact(5, source="a"), exact(7, source="b")) == "contradiction"

@@ -150,3 +150,23 @@ def test_comment(session):
     session.flush()
     logged = session.exec(select(ReviewLog).where(ReviewLog.action == "commented")).all()
     assert [entry.detail for entry in logged] == ["checking"]
+
+
+def test_wire_story_carried_by_many_outlets_makes_one_item(session):
+    ingest(session, source="rt", url="http://rt/1", claims=[figure(63, actor="russia")])
+    for outlet in ("efe", "afp-client-1", "afp-client-2"):
+        ingest(session, source=outlet, url=f"http://{outlet}/wire",
+               claims=[figure(400, bound=">=", low=400, actor="ukraine")])
+    (item,) = review.list_items(session=session)
+    assert len(review.item_claims(session=session, item_id=item.id)) == 4
+
+
+def test_dismissed_pair_is_not_flagged_again(session):
+    item = _flagged(session)  # 63 (rt) vs 400 (efe)
+    review.resolve(session=session, item_id=item.id, verdict="not-a-conflict",
+                   note="different incidents", reviewer="ana")
+    # the RT story is revised elsewhere in its text: same figure, new version and claim ids
+    ingest(session, source="rt", url="http://rt/1", claims=[figure(63, actor="russia")],
+           text="revised wording, still 63")
+    assert review.list_items(session=session) == []
+    assert review.get_item(session=session, item_id=item.id).item.status == "resolved"

@@ -14,9 +14,9 @@ in ``low``/``high`` already. Figures that agree are never flagged.
 The kind of a conflict:
 
 - ``modified``: two versions of one article state different figures;
-- ``revision``: the same source changes its figure (same ``actor``, or the same outlet when
-  neither claim is attributed);
-- ``contradiction``: anything else (two sources disagree).
+- ``revision``: the same source (same ``actor``, or the same outlet when neither claim is
+  attributed) gives a higher figure later: a rising toll, reviewed with lower priority;
+- ``contradiction``: anything else: two sources disagree, or one source lowers its figure.
 """
 
 from __future__ import annotations
@@ -131,14 +131,25 @@ def comparable(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
     return _covers(a, b) or _covers(b, a)
 
 
+def same_source(a: ClaimLike, b: ClaimLike) -> bool:
+    """Same attribution, or the same outlet when neither claim is attributed."""
+    if a.actor or b.actor:
+        return a.actor == b.actor
+    return a.source == b.source
+
+
 def kind_of(new: ClaimLike, other: ClaimLike) -> str:
+    """``modified``, ``revision`` (the same source's toll rises over time) or ``contradiction``."""
     if new.article_id == other.article_id and new.version_id != other.version_id:
         return "modified"
-    if new.actor and other.actor:
-        return "revision" if new.actor == other.actor else "contradiction"
-    if not new.actor and not other.actor and new.source == other.source:
-        return "revision"
-    return "contradiction"
+    if not same_source(new, other):
+        return "contradiction"
+    earlier, later = sorted((other, new), key=_when)
+    return "revision" if interval(later)[0] > interval(earlier)[1] else "contradiction"
+
+
+def _when(claim: ClaimLike) -> tuple:
+    return (claim.published_at or date.min, claim.id or 0)
 
 
 def describe(claim: ClaimLike) -> str:
@@ -180,8 +191,11 @@ def strongest(kinds: Iterable[str]) -> str:
     return max(kinds, key=lambda kind: KIND_RANK.get(kind, 0))
 
 
-def priority(claims: Sequence[ClaimLike], *, today: date | None = None) -> float:
-    """Higher first: a larger disagreement, more outlets involved, a more recent incident."""
+def priority(
+    claims: Sequence[ClaimLike], *, kind: str = "contradiction", today: date | None = None
+) -> float:
+    """Higher first: a larger disagreement, more outlets involved, a more recent incident;
+    a rising toll from one source (``revision``) counts half."""
     lows = [c.low for c in claims if c.low is not None]
     highs = [c.high for c in claims if c.high is not None]
     spread = 0.0
@@ -194,4 +208,6 @@ def priority(claims: Sequence[ClaimLike], *, today: date | None = None) -> float
     if today and dates:
         age = max((today - max(dates)).days, 0)
         score += 1 / (1 + age / 7)
+    if kind == "revision":
+        score /= 2
     return round(score, 3)

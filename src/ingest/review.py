@@ -104,7 +104,7 @@ def flag_conflicts(
     live = [item for item in touched.values() if item.status != "merged"]
     for item in live:
         members = item_claims(session=session, item_id=item.id)
-        item.priority = priority(members, today=date.today())
+        item.priority = priority(members, kind=item.kind, today=date.today())
         item.updated_at = utcnow()
         session.add(item)
     session.flush()
