@@ -73,6 +73,15 @@ class Settings(BaseSettings):
         7, ge=0, description="Claims about one place this many days apart may be one incident."
     )
 
+    web_host: str = Field("127.0.0.1", description="Address `ingest serve` listens on.")
+    web_port: int = Field(8000, ge=1, le=65535, description="Port `ingest serve` listens on.")
+    session_hours: float = Field(
+        12.0, gt=0, description="Hours a reviewer's login lasts before logging in again."
+    )
+    secure_cookies: bool = Field(
+        False, description="Mark the session cookie Secure (set when served over HTTPS)."
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:

@@ -11,13 +11,15 @@
     │   └── TooLargeError           the body exceeded the size limit while streaming
     ├── DiscoveryError              a feed or sitemap could not be parsed; carries ``url``
     ├── ExtractionError             no usable article text in a fetched page; carries ``url``
-    └── ReviewError                 a reviewer's action is not allowed
-        ├── NotFoundError           no review item with that id
-        └── InvalidActionError      e.g. resolving an item that is already resolved
+    ├── ReviewError                 a reviewer's action is not allowed
+    │   ├── NotFoundError           no review item (or article, event) with that id
+    │   └── InvalidActionError      e.g. resolving an item that is already resolved
+    └── AccountError                a reviewer account cannot be created (bad or taken name)
+        └── AuthenticationError     wrong username or password; missing or expired session
 
 Each URL's failure is recorded with ``reason`` (a short machine-friendly code) and the
 message; the CLI turns ``ConfigError`` and ``ReviewError`` into a clean message and a
-non-zero exit code.
+non-zero exit code, the web app (``ingest.web``) into HTTP status codes (404, 409, 401).
 """
 
 from __future__ import annotations
@@ -101,3 +103,15 @@ class NotFoundError(ReviewError):
 
 class InvalidActionError(ReviewError):
     reason = "invalid_action"
+
+
+class AccountError(IngestError):
+    """A reviewer account cannot be created or changed."""
+
+    reason = "account"
+
+
+class AuthenticationError(AccountError):
+    """Wrong username or password, or no valid session."""
+
+    reason = "authentication"

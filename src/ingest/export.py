@@ -6,7 +6,9 @@ or removed. Rows are streamed from the database, so exports of any size run in b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import io
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -117,3 +119,91 @@ def articles(*, session: Session) -> Iterator[dict]:
             "language": version.language,
             "content_hash": version.content_hash,
         }
+
+
+# -- the reviewers' workspace: CSV of items and verdicts, schema.org ClaimReview --------------
+
+FLAG_CSV_FIELDS = ("id", "kind", "status", "event", "measure", "subject", "claim_ids",
+                   "created_at", "priority", "assignee", "verdict", "note", "resolved_by",
+                   "resolved_at", "merged_into")
+
+
+def _cell(value) -> str:
+    """A CSV cell; text a spreadsheet would run as a formula is prefixed with a quote."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def flags_csv(records: Iterable[dict]) -> Iterator[str]:
+    """``flags`` records as CSV text (header first), a chunk per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(FLAG_CSV_FIELDS)
+    for record in records:
+        writer.writerow([_cell(record.get(name)) for name in FLAG_CSV_FIELDS])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+VERDICT_LABELS = {
+    "confirmed": "Conflicting figures: the sources disagree",
+    "not-a-conflict": "Not a conflict: the figures are compatible",
+    "updated-figure": "Updated figure: the source revised its number",
+}
+
+
+def claim_reviews(*, session: Session, base_url: str = "") -> dict:
+    """Resolved items as schema.org ``ClaimReview`` nodes (JSON-LD ``@graph``).
+
+    One review per item: the claim reviewed is the disputed figure, each competing claim an
+    ``appearance`` in its article. Items resolved as ``extraction-error`` are left out: no
+    such claim was made."""
+    from ingest.conflicts import describe
+
+    graph = []
+    items = session.exec(
+        select(ReviewItem).where(ReviewItem.status == "resolved")
+        .where(col(ReviewItem.verdict).in_(list(VERDICT_LABELS)))
+        .order_by(col(ReviewItem.id))
+    )
+    for item in items:
+        rows = session.exec(
+            select(FigureClaim, Article.url)
+            .join(ReviewItemClaim, col(ReviewItemClaim.claim_id) == FigureClaim.id)
+            .join(Article, col(Article.id) == FigureClaim.article_id)
+            .where(ReviewItemClaim.item_id == item.id)
+            .order_by(col(FigureClaim.published_at), col(FigureClaim.id))
+        ).all()
+        figures = " vs ".join(
+            f"{describe(c)} ({c.source}"
+            + (f", according to {c.attributed_to}" if c.attributed_to else "") + ")"
+            for c, _ in rows
+        )
+        appearances = [
+            {"@type": "NewsArticle", "url": url, "datePublished": _iso(c.published_at),
+             "publisher": {"@type": "Organization", "name": c.source}, "text": c.sentence}
+            for c, url in rows
+        ]
+        graph.append({
+            "@type": "ClaimReview",
+            "url": f"{base_url}/items/{item.id}",
+            "datePublished": _iso(item.resolved_at.date() if item.resolved_at else None),
+            "author": {"@type": "Person", "name": item.resolved_by},
+            "claimReviewed": f"{item.subject or ''} {item.measure or ''} in {item.event}: "
+                             f"{figures}".strip(),
+            "reviewBody": item.note,
+            "reviewRating": {"@type": "Rating", "alternateName": VERDICT_LABELS[item.verdict]},
+            "itemReviewed": {
+                "@type": "Claim",
+                "about": item.event,
+                "appearance": appearances,
+                "firstAppearance": appearances[0] if appearances else None,
+            },
+        })
+    return {"@context": "https://schema.org", "@graph": graph}

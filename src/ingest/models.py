@@ -5,6 +5,7 @@
     article ──< article_version ──< figure_claim >── review_item_claim ──< review_item
                                                                           └──< review_log
     run ──< url_outcome
+    reviewer ──< web_session
 
 Times are timezone-aware UTC datetimes (SQLModel stores them as UTC on every backend);
 publication and event dates are plain dates.
@@ -66,6 +67,7 @@ class FigureClaim(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("version_id", "sentence_index", "start"),
         Index("ix_figure_claim_place_measure", "place", "measure"),
+        Index("ix_figure_claim_source", "source"),  # the queue's outlet filter
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -102,6 +104,13 @@ class ReviewItem(SQLModel, table=True):
     """One disputed figure: every conflicting claim about it, and the reviewer's verdict."""
 
     __tablename__ = "review_item"
+    __table_args__ = (
+        # the reviewers' queue: filter by status, sort by priority or newest, page by id
+        Index("ix_review_item_status_priority", "status", "priority", "id"),
+        Index("ix_review_item_status_created", "status", "created_at", "id"),
+        Index("ix_review_item_priority", "priority", "id"),
+        Index("ix_review_item_measure", "measure"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)  # contradiction | revision | modified
@@ -171,3 +180,26 @@ class UrlOutcome(SQLModel, table=True):
     article_id: int | None = None
     version: int | None = None
     at: datetime = Field(default_factory=utcnow)
+
+
+class Reviewer(SQLModel, table=True):
+    """An account of the reviewers' workspace (``ingest users add``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    password_hash: str  # scrypt$n$r$p$salt$hash (see ``ingest.accounts``)
+    created_at: datetime = Field(default_factory=utcnow)
+    active: bool = True
+
+
+class WebSession(SQLModel, table=True):
+    """A logged-in browser or API client; the cookie holds a random token, we keep its hash."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)
+    reviewer_id: int = Field(foreign_key="reviewer.id", index=True)
+    csrf_token: str
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import and_, exists, func, or_, tuple_, update
 from sqlmodel import Session, col, select
 
 from ingest import store
@@ -29,6 +29,7 @@ from ingest.models import (
     Article,
     ArticleVersion,
     FigureClaim,
+    Reviewer,
     ReviewItem,
     ReviewItemClaim,
     ReviewLog,
@@ -37,6 +38,9 @@ from ingest.models import (
 
 VERDICTS = ("confirmed", "not-a-conflict", "updated-figure", "extraction-error")
 STATUSES = ("open", "claimed", "resolved", "merged")
+KINDS = ("contradiction", "revision", "modified")
+SORTS = ("priority", "newest")
+MAX_PAGE = 200
 SYSTEM = "system"
 
 
@@ -237,7 +241,8 @@ def _reviewer(name: str | None) -> str:
 
 
 def _load(session: Session, item_id: int) -> ReviewItem:
-    item = session.get(ReviewItem, item_id)
+    # on PostgreSQL the row stays locked until commit: two reviewers' actions queue up
+    item = session.get(ReviewItem, item_id, with_for_update=_is_postgres(session) or None)
     if item is None:
         raise NotFoundError(f"no review item with id {item_id}")
     return item
@@ -312,3 +317,225 @@ def comment(*, session: Session, item_id: int, reviewer: str, note: str) -> Revi
     entry = ReviewLog(item_id=item.id, actor=reviewer, action="commented", detail=note.strip())
     session.add(entry)
     return entry
+
+
+# -- the reviewers' workspace: filtered queue, next item, assignment -----------------------
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """What the queue shows. ``status``: a status, ``unresolved`` (open and claimed) or None
+    (all); ``outlet``: items with a claim from this source; ``flagged_from``/``flagged_to``:
+    the day the item was opened (UTC), both included."""
+
+    status: str | None = "unresolved"
+    kind: str | None = None
+    event: str | None = None
+    outlet: str | None = None
+    measure: str | None = None
+    flagged_from: date | None = None
+    flagged_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    item: ReviewItem
+    claims: list[FigureClaim]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    rows: list[QueueRow]
+    counts: dict[str, int]  # per status, under the other filters
+    next_cursor: str | None  # pass as ``after`` for the following page
+
+
+def _conditions(filters: QueueFilter, *, with_status: bool = True) -> list:
+    where = []
+    if with_status and filters.status == "unresolved":
+        where.append(col(ReviewItem.status).in_(("open", "claimed")))
+    elif with_status and filters.status is not None:
+        if filters.status not in STATUSES:
+            raise InvalidActionError(
+                f"unknown status {filters.status!r}; use one of {', '.join(STATUSES)}, "
+                "unresolved, all"
+            )
+        where.append(ReviewItem.status == filters.status)
+    if filters.kind:
+        where.append(ReviewItem.kind == filters.kind)
+    if filters.event:
+        where.append(ReviewItem.event == filters.event)
+    if filters.measure:
+        where.append(ReviewItem.measure == filters.measure)
+    if filters.outlet:
+        where.append(
+            exists()
+            .where(ReviewItemClaim.item_id == ReviewItem.id)
+            .where(col(FigureClaim.id) == ReviewItemClaim.claim_id)
+            .where(FigureClaim.source == filters.outlet)
+        )
+    if filters.flagged_from:
+        where.append(col(ReviewItem.created_at) >= _day_start(filters.flagged_from))
+    if filters.flagged_to:
+        where.append(col(ReviewItem.created_at)
+                     < _day_start(filters.flagged_to + timedelta(days=1)))
+    return where
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time())  # naive UTC, as stored
+
+
+def _sort_key(sort: str) -> tuple:
+    if sort == "priority":
+        return col(ReviewItem.priority), col(ReviewItem.id)
+    if sort == "newest":
+        return col(ReviewItem.created_at), col(ReviewItem.id)
+    raise InvalidActionError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+
+
+def _cursor(item: ReviewItem, sort: str) -> str:
+    value = repr(item.priority) if sort == "priority" else item.created_at.isoformat()
+    return f"{value}~{item.id}"
+
+
+def _parse_cursor(cursor: str, sort: str) -> tuple:
+    try:
+        value, item_id = cursor.rsplit("~", 1)
+        key = float(value) if sort == "priority" else datetime.fromisoformat(value)
+        return key, int(item_id)
+    except ValueError:
+        raise InvalidActionError(f"bad page cursor {cursor!r}") from None
+
+
+def queue_page(
+    *,
+    session: Session,
+    filters: QueueFilter = QueueFilter(),
+    sort: str = "priority",
+    limit: int = 50,
+    after: str | None = None,
+) -> QueuePage:
+    """One page of the queue (highest priority or newest first), its claims, and the counts
+    per status. Pages are keyset-paginated: ``after`` is the previous page's cursor."""
+    limit = max(1, min(limit, MAX_PAGE))
+    first, second = _sort_key(sort)
+    query = select(ReviewItem).where(*_conditions(filters))
+    if after:
+        query = query.where(tuple_(first, second) < tuple_(*_parse_cursor(after, sort)))
+    items = list(session.exec(query.order_by(first.desc(), second.desc()).limit(limit + 1)))
+    more = len(items) > limit
+    items = items[:limit]
+    members: dict[int, list[FigureClaim]] = {item.id: [] for item in items}
+    if items:
+        for item_id, claim_row in session.exec(
+            select(ReviewItemClaim.item_id, FigureClaim)
+            .join(FigureClaim, col(FigureClaim.id) == ReviewItemClaim.claim_id)
+            .where(col(ReviewItemClaim.item_id).in_(list(members)))
+            .order_by(col(FigureClaim.published_at).desc(), col(FigureClaim.id).desc())
+        ):
+            members[item_id].append(claim_row)
+    return QueuePage(
+        rows=[QueueRow(item, members[item.id]) for item in items],
+        counts=queue_counts(session=session, filters=filters),
+        next_cursor=_cursor(items[-1], sort) if more else None,
+    )
+
+
+def queue_counts(*, session: Session, filters: QueueFilter = QueueFilter()) -> dict[str, int]:
+    """Items per status (one GROUP BY), under every filter but the status."""
+    rows = session.exec(
+        select(ReviewItem.status, func.count())
+        .where(*_conditions(filters, with_status=False))
+        .group_by(ReviewItem.status)
+    ).all()
+    return {status: 0 for status in STATUSES} | dict(rows)
+
+
+def queue_choices(*, session: Session) -> dict[str, list[str]]:
+    """Values offered by the queue's filters."""
+    outlets = session.exec(select(Article.source).distinct().order_by(Article.source)).all()
+    measures = session.exec(
+        select(ReviewItem.measure).where(col(ReviewItem.measure).is_not(None))
+        .distinct().order_by(ReviewItem.measure)
+    ).all()
+    return {"status": ["unresolved", *STATUSES, "all"], "kind": list(KINDS),
+            "outlet": list(outlets), "measure": list(measures), "sort": list(SORTS),
+            "verdict": list(VERDICTS)}
+
+
+def _take(session: Session, item_id: int, *, holder: str, assignee: str) -> bool:
+    """Atomically hand an open item (or one ``holder`` holds) to ``assignee``."""
+    result = session.exec(
+        update(ReviewItem)
+        .where(col(ReviewItem.id) == item_id)
+        .where(or_(ReviewItem.status == "open",
+                   and_(ReviewItem.status == "claimed", ReviewItem.assignee == holder)))
+        .values(status="claimed", assignee=assignee, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def assign(*, session: Session, item_id: int, reviewer: str, assignee: str) -> ReviewItem:
+    """Give an open item (or one ``reviewer`` holds) to ``assignee``; ``assignee ==
+    reviewer`` is claiming it. Atomic: of two reviewers taking one item, one is refused.
+    Someone else can be given the item only if they have an active account."""
+    reviewer, assignee = _reviewer(reviewer), _reviewer(assignee)
+    item = _load(session, item_id)
+    if assignee != reviewer and session.exec(
+        select(Reviewer.id).where(Reviewer.username == assignee)
+        .where(col(Reviewer.active).is_(True))
+    ).first() is None:
+        raise InvalidActionError(f"no active reviewer account {assignee!r}")
+    if not _take(session, item_id, holder=reviewer, assignee=assignee):
+        session.refresh(item)
+        if item.status == "claimed":
+            raise InvalidActionError(f"item {item_id} is held by {item.assignee}")
+        raise InvalidActionError(f"item {item_id} is {item.status}, not open")
+    session.refresh(item)
+    if assignee == reviewer:
+        _log(session, item, reviewer, "claimed", None)
+    else:
+        _log(session, item, reviewer, "assigned", f"to {assignee}")
+    session.flush()
+    return item
+
+
+def next_item(
+    *, session: Session, reviewer: str, filters: QueueFilter = QueueFilter(status="open")
+) -> ReviewItem | None:
+    """Claim the highest-priority open item for ``reviewer`` (None when nothing is open).
+
+    On PostgreSQL the candidate row is read ``FOR UPDATE SKIP LOCKED``, so reviewers asking
+    at the same moment get different items without waiting; everywhere the claim itself is
+    a conditional UPDATE, so an item taken meanwhile is skipped."""
+    reviewer = _reviewer(reviewer)
+    filters = QueueFilter(**{**_asdict(filters), "status": "open"})
+    for _attempt in range(20):
+        query = (
+            select(ReviewItem.id)
+            .where(*_conditions(filters))
+            .order_by(col(ReviewItem.priority).desc(), col(ReviewItem.id).desc())
+            .limit(1)
+        )
+        if _is_postgres(session):
+            query = query.with_for_update(skip_locked=True)
+        item_id = session.exec(query).first()
+        if item_id is None:
+            return None
+        if _take(session, item_id, holder=reviewer, assignee=reviewer):
+            item = _load(session, item_id)
+            session.refresh(item)
+            _log(session, item, reviewer, "claimed", "next item")
+            session.flush()
+            return item
+    return None
+
+
+def _asdict(filters: QueueFilter) -> dict:
+    return {name: getattr(filters, name) for name in QueueFilter.__slots__}

@@ -273,3 +273,41 @@ def run_outcomes(*, session: Session, run_id: int) -> list[UrlOutcome]:
             select(UrlOutcome).where(UrlOutcome.run_id == run_id).order_by(col(UrlOutcome.id))
         )
     )
+
+
+# -- reading for the reviewers' workspace ----------------------------------------------------
+
+
+def article_with_versions(
+    *, session: Session, article_id: int
+) -> tuple[Article, list[ArticleVersion]] | None:
+    """An article and its stored versions, oldest first (None when unknown)."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return None
+    versions = session.exec(
+        select(ArticleVersion).where(ArticleVersion.article_id == article_id)
+        .order_by(col(ArticleVersion.version))
+    ).all()
+    return article, list(versions)
+
+
+def version_claims(*, session: Session, version_id: int) -> list[FigureClaim]:
+    return list(session.exec(
+        select(FigureClaim).where(FigureClaim.version_id == version_id)
+        .order_by(col(FigureClaim.sentence_index), col(FigureClaim.start))
+    ))
+
+
+def event_claims(
+    *, session: Session, event: str
+) -> list[tuple[FigureClaim, Article, ArticleVersion]]:
+    """Every figure claimed about one incident (superseded ones too), oldest first."""
+    return list(session.exec(
+        select(FigureClaim, Article, ArticleVersion)
+        .join(Article, col(Article.id) == FigureClaim.article_id)
+        .join(ArticleVersion, col(ArticleVersion.id) == FigureClaim.version_id)
+        .where(FigureClaim.event == event)
+        .order_by(col(FigureClaim.published_at), col(ArticleVersion.fetched_at),
+                  col(FigureClaim.id))
+    ).all())
