@@ -33,7 +33,9 @@ runs_app = typer.Typer(help="Ingestion runs and what happened to each URL.",
                        no_args_is_help=True)
 app.add_typer(review_app, name="review")
 app.add_typer(claims_app, name="claims")
+users_app = typer.Typer(help="Reviewer accounts of the web workspace.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
+app.add_typer(users_app, name="users")
 
 
 def _fail(message: str, code: int) -> None:
@@ -51,6 +53,8 @@ def edge(func):
         except errors.ConfigError as exc:
             _fail(str(exc), 2)
         except errors.ReviewError as exc:
+            _fail(str(exc), 1)
+        except errors.AccountError as exc:
             _fail(str(exc), 1)
         except errors.IngestError as exc:
             _fail(str(exc), 1)
@@ -448,3 +452,71 @@ def runs_show(run_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
             typer.echo(f"{row.outcome:9} {row.kind:7} {row.source:12} {row.url}"
                        + (f"  [{row.reason}] {row.message or ''}" if row.reason else
                           f"  {row.message or ''}"))
+
+
+# -- the web workspace -----------------------------------------------------------------------
+
+
+@app.command()
+@edge
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address (default: INGEST_WEB_HOST).",
+                                             show_default=False)] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: INGEST_WEB_PORT).",
+                                             show_default=False)] = None,
+) -> None:
+    """The reviewers' workspace: web pages and the JSON API (/api) on the database."""
+    import uvicorn
+
+    from ingest.web import create_app
+
+    settings = _settings()
+    web_app = create_app(settings)
+    host, port = host or settings.web_host, port or settings.web_port
+    typer.echo(f"reviewers' workspace on http://{host}:{port}/ (database "
+               f"{settings.database_url}); accounts: ingest users add NAME", err=True)
+    uvicorn.run(web_app, host=host, port=port, proxy_headers=False, server_header=False,
+                log_level="info")
+
+
+@users_app.command("add")
+@edge
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name (lowercase letters, digits, ._-).")],
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of stdin.")] = False,
+) -> None:
+    """Create a reviewer account (the password is prompted for, or read from stdin)."""
+    from ingest import accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with _session() as session:
+        accounts.create_reviewer(session=session, username=name, password=password)
+    typer.echo(f"reviewer {name} created")
+
+
+@users_app.command("list")
+@edge
+def users_list() -> None:
+    """Reviewer accounts, with when they were created and whether they are active."""
+    from ingest import accounts
+
+    with _session() as session:
+        for reviewer in accounts.list_reviewers(session=session):
+            state = "active" if reviewer.active else "disabled"
+            typer.echo(f"{reviewer.username:20} {state:8} created "
+                       f"{reviewer.created_at:%Y-%m-%d %H:%M}")
+
+
+@users_app.command("disable")
+@edge
+def users_disable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Disable an account: its sessions end at once; its history stays."""
+    from ingest import accounts
+
+    with _session() as session:
+        accounts.set_active(session=session, username=name, active=False)
+    typer.echo(f"reviewer {name} disabled")

@@ -1,0 +1,1 @@
+"""Routes: ``pages`` (HTML) and ``api`` (JSON under /api), thin over the library."""
