@@ -35,3 +35,36 @@ def session(settings):
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+# -- the web workspace -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded(settings) -> dict:
+    """A small queue (see tests/web_seed.py) and two accounts, ana and bo."""
+    from ingest.db import session_scope
+    from tests.web_seed import seed
+
+    with session_scope(settings.database_url) as session:
+        return seed(session)
+
+
+@pytest.fixture
+def client(settings, seeded):
+    """A TestClient of the workspace on the test database (not logged in)."""
+    from fastapi.testclient import TestClient
+
+    from ingest.web import create_app
+
+    with TestClient(create_app(settings), base_url="http://testserver") as test_client:
+        yield test_client
+
+
+def log_in(client, username: str = "ana") -> str:
+    """Log in through the API; returns the CSRF token for writes."""
+    from tests.web_seed import PASSWORD
+
+    response = client.post("/api/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return response.json()["csrf_token"]

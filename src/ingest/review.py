@@ -15,9 +15,10 @@ Every change is written to ``review_log`` with who did it and when.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, exists, func, or_, tuple_, update
 from sqlmodel import Session, col, select
@@ -387,7 +388,7 @@ def _conditions(filters: QueueFilter, *, with_status: bool = True) -> list:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time())  # naive UTC, as stored
+    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def _sort_key(sort: str) -> tuple:
@@ -399,16 +400,18 @@ def _sort_key(sort: str) -> tuple:
 
 
 def _cursor(item: ReviewItem, sort: str) -> str:
+    """Opaque and URL-safe: the sort key and id of the last item of a page."""
     value = repr(item.priority) if sort == "priority" else item.created_at.isoformat()
-    return f"{value}~{item.id}"
+    return base64.urlsafe_b64encode(f"{value}~{item.id}".encode()).decode().rstrip("=")
 
 
 def _parse_cursor(cursor: str, sort: str) -> tuple:
     try:
-        value, item_id = cursor.rsplit("~", 1)
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value, item_id = text.rsplit("~", 1)
         key = float(value) if sort == "priority" else datetime.fromisoformat(value)
         return key, int(item_id)
-    except ValueError:
+    except (ValueError, UnicodeDecodeError):
         raise InvalidActionError(f"bad page cursor {cursor!r}") from None
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from ingest.review import VERDICTS, QueueFilter
 
@@ -19,6 +19,7 @@ def _blank_is_none(value):
 
 
 Optional = BeforeValidator(_blank_is_none)  # an empty form field means "any"
+Short = Annotated[str, StringConstraints(max_length=200)]
 
 
 def queue_filter(
@@ -26,11 +27,10 @@ def queue_filter(
                       Query(description="unresolved = open and claimed")] = "unresolved",
     kind: Annotated[Literal["contradiction", "revision", "modified"] | None, Optional,
                     Query()] = None,
-    event: Annotated[str | None, Optional, Query(max_length=200,
-                     description="place/YYYY-MM-DD")] = None,
-    outlet: Annotated[str | None, Optional, Query(max_length=200,
-                      description="items with a claim from this source")] = None,
-    measure: Annotated[str | None, Optional, Query(max_length=100)] = None,
+    event: Annotated[Short | None, Optional, Query(description="place/YYYY-MM-DD")] = None,
+    outlet: Annotated[Short | None, Optional,
+                      Query(description="items with a claim from this source")] = None,
+    measure: Annotated[Short | None, Optional, Query()] = None,
     flagged_from: Annotated[date | None, Optional, Query(description="UTC day, included")]
     = None,
     flagged_to: Annotated[date | None, Optional, Query(description="UTC day, included")]
@@ -43,8 +43,8 @@ def queue_filter(
 
 QueueFilterQuery = Annotated[QueueFilter, Depends(queue_filter)]
 Sort = Annotated[Literal["priority", "newest"], Query()]
-Cursor = Annotated[str | None, Optional, Query(max_length=100,
-                   description="next_cursor of the previous page")]
+Cursor = Annotated[Short | None, Optional,
+                   Query(description="next_cursor of the previous page")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 
