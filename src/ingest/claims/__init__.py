@@ -43,8 +43,8 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from . import _scan, lexicon
 from . import attribution as attr
-from . import lexicon
 from .dates import find_dates
 from .model import APPROX_TOLERANCE, BOUNDS, Claim
 from .numbers import NumberMention, find_numbers, mask_non_figures
@@ -55,12 +55,12 @@ __all__ = [
     "APPROX_TOLERANCE", "BOUNDS", "Claim", "canonical_place", "extract_claims", "same_actor",
 ]
 
-_STANCE_RE = re.compile(
+_STANCE = _scan.Folded(
     r"\bwithout\s+(?:giving|providing|offering|presenting|citing|showing)?\s*(?:any\s+)?"
     r"(?:evidence|proof)\b|\bunverified\b|\bunsubstantiated\b|\bcould\s+not\s+(?:be\s+)?"
-    r"(?:independently\s+)?verif(?:y|ied)\b|\bnot\s+(?:been\s+)?independently\s+verified\b",
-    re.IGNORECASE,
+    r"(?:independently\s+)?verif(?:y|ied)\b|\bnot\s+(?:been\s+)?independently\s+verified\b"
 )
+_STANCE_RE = _STANCE.ignorecase
 _OPEN_QUOTES = "“«"
 _CLOSE_QUOTES = "”»"
 
@@ -195,7 +195,8 @@ def _sentence_claims(
 
     figures = _figures(text, mentions)
     claims = []
-    stance = "without evidence" if _STANCE_RE.search(text) else None
+    stance_re, subject = _STANCE.scanner(text, _scan.folded(text))
+    stance = "without evidence" if stance_re.search(subject) else None
     fallback_place = implied or ctx.last_place or ctx.title_place
     for fig in figures:
         m = fig.mention

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import _scan
+
 _SAY = (
     r"said|says|say|told|tells|claimed|claims|declared|declares|stated|states|announced|"
     r"announces|confirmed|confirms|added|adds|assured|stressed|insisted|commented|noted|warned|"
@@ -35,15 +37,17 @@ _SAY = (
 _SAY_RE = re.compile(
     rf"\b(?:(?:has|have|had)\s+(?:also\s+)?)?(?P<verb>{_SAY})\b(?P<tail>\s+(?:that|to)\b)?"
 )
-_ACCORDING_RE = re.compile(
+# Folded (see ._scan): searched case-sensitively in the lower-cased sentence when possible.
+_ACCORDING = _scan.Folded(
     r"\b(?:according\s+to|(?:as\s+)?(?:recogni[sz]ed|reported|confirmed|stated|claimed|"
     r"acknowledged|announced|cited)\s+by)\s+(?P<name>[^,;:.“”\"()]+?)"
-    r"(?=\s*(?:[,;:.“”\"()]|$|\b(?:that|who|which|and|but|while|as|on|in|citing)\b))",
-    re.IGNORECASE,
+    r"(?=\s*(?:[,;:.“”\"()]|$|\b(?:that|who|which|and|but|while|as|on|in|citing)\b))"
 )
+_ACCORDING_RE = _ACCORDING.ignorecase
 _INVERTED_RE = re.compile(
     r"[,”\"]\s*(?:said|says|added|told|claimed)\s+(?P<name>(?:the\s+)?[A-Z][^,.;:“”\"]*)"
 )
+_CLAIM_NOUNS = ("claim", "assertion", "figure", "estimate", "report", "tally")
 _CLAIM_NOUN_RE = re.compile(
     r"\b(?P<name>(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*\s+(?:claims?|assertions?|"
     r"figures?|estimates?|reports?|tally))\s+(?:of|that)\b"
@@ -194,8 +198,9 @@ def find_attributions(sentence: str) -> list[Attribution]:
     found: list[Attribution] = []
     lowered = sentence.lower()
     if "accord" in lowered or " by " in lowered:
-        for m in _ACCORDING_RE.finditer(sentence):
-            name = clean_name(m.group("name"))
+        according, subject = _ACCORDING.scanner(sentence, _scan.folded(sentence))
+        for m in according.finditer(subject):
+            name = clean_name(sentence[m.start("name"):m.end("name")])
             words = name.split()
             if len(words) > 8:
                 name = " ".join(words[:8])
@@ -203,7 +208,9 @@ def find_attributions(sentence: str) -> list[Attribution]:
             if direction == "both" and not sentence[m.end():].strip(" .\"”"):
                 direction = "backward"
             found.append(_make(name, m.start(), m.end(), direction))
-    for m in _CLAIM_NOUN_RE.finditer(sentence):
+    # (the case-sensitive _CLAIM_NOUN_RE needs one of _CLAIM_NOUNS)
+    claim_nouns = any(noun in sentence for noun in _CLAIM_NOUNS)
+    for m in _CLAIM_NOUN_RE.finditer(sentence) if claim_nouns else ():
         found.append(_make(clean_name(m.group("name")), m.start(), m.end(), "forward"))
     for m in _INVERTED_RE.finditer(sentence):
         found.append(_make(clean_name(m.group("name")), m.start() + 1, m.end(), "backward"))

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import _scan
+
 SUBJECTS: dict[str, tuple[str, ...]] = {
     "soldiers": (
         "soldiers", "soldier", "servicemen", "serviceman", "service members", "servicemembers",
@@ -151,12 +153,14 @@ _SUBJECT_RE = re.compile(
 )
 _HEAD_RE = re.compile(rf"\s+(?P<noun>{_alt(_NOUN_TO_SUBJECT)})\b", re.IGNORECASE)
 _NEXT_WORD_RE = re.compile(r"\s+(?:other\s+)?([A-Za-z]+)")
-_TRIGGER_RE = re.compile(rf"\b(?:{_alt(_TRIGGER_TO_RAW)})\b", re.IGNORECASE)
-_CLAUSE_RE = re.compile(
+# Folded (see ._scan): searched case-sensitively in the lower-cased sentence when possible.
+_TRIGGER = _scan.Folded(rf"\b(?:{_alt(_TRIGGER_TO_RAW)})\b")
+_TRIGGER_RE = _TRIGGER.ignorecase
+_CLAUSE = _scan.Folded(
     r"[;:,()\[\]—–\"“”]|\s-\s|\b(?:but|while|whereas|and|after|before|when|which|who|whom|"
-    r"although|though|because|including|whereby)\b",
-    re.IGNORECASE,
+    r"although|though|because|including|whereby)\b"
 )
+_CLAUSE_RE = _CLAUSE.ignorecase
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,15 +196,17 @@ def next_word(sentence: str, pos: int) -> str | None:
 
 
 def find_triggers(sentence: str) -> list[Trigger]:
+    pattern, subject = _TRIGGER.scanner(sentence, _scan.folded(sentence))
     return [
-        Trigger(m.start(), m.end(), _TRIGGER_TO_RAW[re.sub(r"\s+", " ", m.group(0).lower())])
-        for m in _TRIGGER_RE.finditer(sentence)
+        Trigger(m.start(), m.end(), _TRIGGER_TO_RAW[re.sub(r"\s+", " ", m.group(0).casefold())])
+        for m in pattern.finditer(subject)
     ]
 
 
 def clause_breaks(sentence: str) -> list[int]:
     """Offsets where clauses break (start offsets of delimiters)."""
-    return [m.start() for m in _CLAUSE_RE.finditer(sentence)]
+    pattern, subject = _CLAUSE.scanner(sentence, _scan.folded(sentence))
+    return [m.start() for m in pattern.finditer(subject)]
 
 
 def resolve(raw: str, subject: str | None) -> str | None:

@@ -63,6 +63,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import _scan
 from .model import APPROX_TOLERANCE
 
 #: Character used to blank out non-figure spans (same length, so offsets are preserved).
@@ -170,9 +171,9 @@ _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:thousand|million|billio
 _CORE = rf"(?:{_DIGITS}|{_WORDNUM})"
 _UNIT = rf"(?:\s*%|\s+(?:{_alt(w for w in UNIT_WORDS if w != '%')})\b)"
 
-_FIGURE_RE = re.compile(
+_FIGURE = _scan.Folded(
     rf"(?:(?P<bound>{_alt(BOUND_PHRASES)})\s+)?"
-    rf"(?:(?P<cur>US\$|[$€£])\s?|(?<![\w.,/:$€£-]))"
+    rf"(?:(?P<cur>us\$|[$€£])\s?|(?<![\w.,/:$€£-]))"
     rf"(?P<body>"
     rf"(?P<between>between\s+)(?P<r1>{_CORE})\s+and\s+(?P<r2>{_CORE})"
     rf"|(?P<c>{_DIGITS})\s*[-–]\s*(?P<d>{_DIGITS})"
@@ -181,9 +182,9 @@ _FIGURE_RE = re.compile(
     rf"|(?P<n>{_CORE})"
     rf")"
     rf"(?P<unit>{_UNIT})?"
-    rf"(?![\w%]|[.,]\d|-[A-Za-z0-9]|/\d|:\d)",
-    re.IGNORECASE,
+    rf"(?![\w%]|[.,]\d|-[A-Za-z0-9]|/\d|:\d)"
 )
+_FIGURE_RE = _FIGURE.ignorecase
 _RISE_RE = re.compile(r"\b(?:rose|risen|rising|climbed|jumped|increased|grew|soared)\s*$",
                       re.IGNORECASE)
 
@@ -327,7 +328,8 @@ def mask_non_figures(sentence: str) -> str:
     if not _DIGIT_RE.search(sentence):
         return sentence
     chars = None
-    for m in _NON_FIGURE_RE.finditer(sentence):
+    for m in _scan.finditer_near(_NON_FIGURE_RE, sentence, _DIGIT_RE, sentence, _MASK_BACK_RE,
+                                   _MASK_STARTS_RE):
         if chars is None:
             chars = list(sentence)
         chars[m.start():m.end()] = MASK * (m.end() - m.start())
@@ -360,11 +362,17 @@ def find_numbers(sentence: str, masked: str | None = None) -> list[NumberMention
         for m in _ZERO_RE.finditer(masked):
             found.append(_zero(m))
             zero_spans.append((m.start(), m.end()))
-    if _DIGIT_RE.search(masked) or _has_word_number(lowered):
-        for m in _FIGURE_RE.finditer(masked):
+    if _scan.folded(masked) is None:  # rare: the case-insensitive scan of the masked text
+        figure, anchor, subject = _FIGURE.ignorecase, _FIGURE_ANCHOR.ignorecase, masked
+        has_figure = bool(_DIGIT_RE.search(masked) or _has_word_number(lowered))
+    else:  # the same, case-sensitively in the lower-cased text (faster)
+        figure, anchor, subject = _FIGURE.exact, _FIGURE_ANCHOR.exact, lowered
+        has_figure = anchor.search(lowered) is not None
+    if has_figure:
+        for m in _scan.finditer_near(figure, subject, anchor, subject, _FIGURE_BACK_RE):
             if any(s < m.end() and m.start() < e for s, e in zero_spans):
                 continue
-            mention = _figure(m, masked)
+            mention = _figure(m, masked)  # (groups are only used lower-cased)
             if mention is not None:
                 found.append(mention)
     found.sort(key=lambda x: x.start)
@@ -380,6 +388,20 @@ _WORD_HINT = re.compile(
 
 def _has_word_number(lowered: str) -> bool:
     return _WORD_HINT.search(lowered) is not None
+
+
+# Speed (see ._scan): every figure contains a digit or a whole number / vague word ("few" of
+# "a few", "hundred" of "a hundred"...), and before the first of them the figure has at most
+# 6 runs of spaces (a bound phrase of up to 3 words, currency, "between"/"from", "a"/"an").
+# Every non-figure contains a digit, with at most 3 runs of spaces or hyphens before the first
+# ("in the mid-1990s").
+_FIGURE_ANCHOR = _scan.Folded(
+    rf"\d|\b(?:{_NUMWORD}|dozens|scores|hundreds|thousands|millions|several|few|handful|tens)\b"
+)
+_FIGURE_BACK_RE = _scan.back_re(6)
+_MASK_BACK_RE = _scan.back_re(3)
+# Non-figures start at a word ("\b" + letter or digit), "#", "+", "(" or the start of the text.
+_MASK_STARTS_RE = re.compile(r"^|\b(?=\w)|(?=[#+(])")
 
 
 def _zero(m: re.Match) -> NumberMention:

@@ -18,6 +18,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
+
+from . import _scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,23 +109,48 @@ _JOINER_RE = re.compile(r"[\s\-'’]+")
 _WORD_CHAR_RE = re.compile(r"[\w'’-]")
 
 
+# Speed (see ._scan): only the tokens that can start a gazetteer name (or its "Aleppos" form)
+# are looked at; the variants are ASCII words, found case-sensitively in the lower-cased text.
+def _by_first_letter(words) -> str:
+    """Alternation of ``words`` grouped by first letter (much faster to try than a flat one)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(
+        re.escape(first) + "(?:" + "|".join(map(re.escape, sorted(rest, key=len, reverse=True)))
+        + ")"
+        for first, rest in sorted(groups.items())
+    )
+
+
+_CANDIDATE_RE = re.compile(rf"(?<![^\W\d_])(?:{_by_first_letter(_FIRST)})s?(?![^\W\d_])")
+_LONGEST = max(len(v) for variants in _FIRST.values() for v in variants)
+
+
 def _matches(sentence: str) -> list[tuple[str, int, int, int]]:
     """(key, start, end of the name, end with possessive) of gazetteer names, longest first."""
-    tokens = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN_RE.finditer(sentence)]
+    lowered = _scan.folded(sentence)
+    if lowered is None:  # rare: try every token
+        starts = [m.start() for m in _TOKEN_RE.finditer(sentence)]
+    else:
+        starts = [m.start() for m in _CANDIDATE_RE.finditer(lowered)]
     out = []
-    i = 0
-    while i < len(tokens):
-        word, start, _ = tokens[i]
-        if start and _WORD_CHAR_RE.match(sentence, start - 1) and sentence[start - 1] not in "-":
-            i += 1
+    resume = 0  # the tokens of a name found are not looked at again
+    for start in starts:
+        if start < resume:
             continue
+        if start and _WORD_CHAR_RE.match(sentence, start - 1) and sentence[start - 1] not in "-":
+            continue
+        tokens = [(m.group(0).lower(), m.start(), m.end())
+                  for m in islice(_TOKEN_RE.finditer(sentence, start), _LONGEST)]
+        word = tokens[0][0]
         found = None
         candidates = _FIRST.get(word, [])
         if not candidates and word.endswith("s") and word not in _NOT_PLACES:
             candidates = [v for v in _FIRST.get(word[:-1], []) if len(v) == 1]  # "Aleppos"
         for variant in candidates:
             n = len(variant)
-            window = tokens[i:i + n]
+            window = tokens[:n]
             if len(window) < n:
                 continue
             if any(t[0] != v for t, v in zip(window[1:], variant[1:], strict=True)):
@@ -138,12 +166,9 @@ def _matches(sentence: str) -> list[tuple[str, int, int, int]]:
             if sentence.startswith(("'s", "’s"), end):
                 end += 2
             if end < len(sentence) and _WORD_CHAR_RE.match(sentence, end) and sentence[end] not in "-'’":
-                i += 1
                 continue
             out.append((key, name_start, name_end, end))
-            i += n
-        else:
-            i += 1
+            resume = name_end
     return out
 
 
