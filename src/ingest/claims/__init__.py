@@ -17,7 +17,10 @@ Conventions of the composition:
   "40 injured", "11 dead" count people.
 * Weak figures (a bare 19xx/20xx number, "one", "several", "a few") are dropped unless they
   count something ("2000 people", "one soldier").
-* Units: figures with a unit (%, currency, distance, duration) get no measure.
+* Units: figures with a unit (%, currency, distance) get no measure; durations ("for two
+  years", "in the last 24 hours") are not figures.
+* A figure with a measure only people suffer and no counted noun counts ``people``
+  ("killing 16"); a count of air strikes without a measure counts strikes carried out.
 * Attribution: the nearest attribution of the sentence that covers the figure; an anaphor
   ("he said", "the statement added") takes the actor of the previous attribution of the
   paragraph; a sentence inside a quotation that continues over several sentences takes the
@@ -230,6 +233,8 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
         subject, subject_text, own, noun_end = _subject(text, m, previous)
         if m.weak and not _weak_ok(m, subject, own):
             continue
+        if m.unit in DURATIONS:
+            continue  # "for more than two years", "in the last 24 hours": not figures
         if m.kind == "zero" and subject is None:
             continue  # "none of the" without a counted noun
         if m.measure_hint:
@@ -250,6 +255,10 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
             if (measure is None and previous and previous.measure and not previous.mention.unit
                     and lexicon.compatible(previous.measure, subject)):
                 measure = previous.measure
+        if subject is None and measure in lexicon.PERSON_MEASURES:
+            subject = "people"  # "killing 16", "the death toll rose to 86"
+        elif measure is None and subject == "airstrikes":
+            measure = "strikes"  # "more than 520 air strikes" counts strikes carried out
         end = m.end
         if m.kind == "zero" and m.noun_end is not None and own and noun_end:
             end = noun_end
@@ -266,6 +275,7 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
 
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+DURATIONS = frozenset({"hours", "minutes", "days", "weeks", "months", "years"})
 
 
 def _subject(

@@ -13,7 +13,8 @@ Measures
     conjunctions ("but", "and", "while", "including"...) and never extend past a neighbouring
     figure.  Canonical keys: killed, injured, casualties, missiles_intercepted, missiles_hit,
     missiles_fired, shot_down, housed, arrested, displaced, evacuated, missing, kidnapped,
-    damaged, destroyed.  A trigger is only accepted if it fits the subject (:func:`resolve`):
+    besieged, seized (territory and things taken), strikes (air strikes carried out), damaged,
+    destroyed.  A trigger is only accepted if it fits the subject (:func:`resolve`):
     "destroyed" of people is ``killed``, of missiles ``missiles_intercepted``, of buildings
     ``destroyed``; "hit" counts as ``missiles_hit`` only for missiles; person measures (killed,
     housed...) are refused for objects.
@@ -75,9 +76,12 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "vehicles": ("vehicles", "tanks", "trucks", "cars", "buses", "armored vehicles"),
     "villages": ("villages", "towns", "towns and villages"),
     "cases": ("cases",),
+    "airstrikes": (
+        "airstrikes", "air strikes", "air raids", "airraids", "raids", "strikes", "sorties",
+        "barrel bombs",
+    ),
     "attacks": (
-        "attacks", "raids", "air raids", "airstrikes", "air strikes", "strikes", "explosions",
-        "blasts", "bombings", "car bombs", "suicide car bombs", "bombs", "barrel bombs",
+        "attacks", "explosions", "blasts", "bombings", "car bombs", "suicide car bombs", "bombs",
         "shelling attacks",
     ),
 }
@@ -114,7 +118,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "fired": ("fired", "launched", "launching", "firing", "targeted by", "barrage of"),
     "housed": ("housed", "stationed", "accommodated", "billeted", "lived", "living"),
-    "arrested": ("arrested", "detained", "captured", "apprehended", "rounded up"),
+    "arrested": ("arrested", "detained", "captured", "apprehended", "rounded up",
+                 "taken prisoner"),
+    "seized": ("seized", "took control of", "taken control of", "took over", "overran"),
+    "besieged": ("besieged", "under siege", "trapped", "encircled", "blockaded"),
+    "strikes": ("carried out", "conducted", "waged"),
     "displaced": ("displaced", "fled", "forced to flee", "homeless"),
     "evacuated": ("evacuated", "evacuation", "evacuees"),
     "missing": ("missing", "unaccounted for"),
@@ -122,8 +130,13 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 }
 _PERSON_MEASURES = frozenset({
     "killed", "injured", "casualties", "housed", "arrested", "displaced", "evacuated",
-    "missing", "kidnapped",
+    "missing", "kidnapped", "besieged",
 })
+#: Measures that only people suffer: a figure with one of them and no counted noun counts
+#: people ("killing 16", "the death toll rose to 86").
+PERSON_MEASURES = _PERSON_MEASURES
+#: Places and things that are taken rather than arrested.
+_TAKEN = frozenset({"villages", "buildings", "vehicles", "aircraft", "shells", "missiles"})
 #: Words that, right after a figure, mean "people who ..." ("40 injured", "11 dead").
 PERSON_MEASURE_WORDS = frozenset({
     "injured", "wounded", "dead", "killed", "hurt", "casualties", "deaths", "martyrs",
@@ -213,8 +226,14 @@ def resolve(raw: str, subject: str | None) -> str | None:
     """The canonical measure of trigger ``raw`` said of ``subject`` (None = does not fit)."""
     person = subject is None or subject in PERSONS
     projectile = subject in PROJECTILES
+    if raw == "arrested" and subject in _TAKEN:
+        return "seized"
     if raw in _PERSON_MEASURES:
         return raw if person else None
+    if raw == "seized":
+        return None if person else "seized"
+    if raw == "strikes" or (raw == "fired" and subject == "airstrikes"):
+        return "strikes" if subject == "airstrikes" else None
     if raw == "destroyed":
         if subject is not None and subject in PERSONS:
             return "killed"
