@@ -17,8 +17,9 @@ Conventions of the composition:
   "40 injured", "11 dead" count people.
 * Weak figures (a bare 19xx/20xx number, "one", "several", "a few") are dropped unless they
   count something ("2000 people", "one soldier").
-* Units: figures with a unit (%, currency, distance) get no measure; durations ("for two
-  years", "in the last 24 hours") are not figures.
+* Units: figures with a unit count the unit ("50 meters" -> ``meters``, "$5" -> ``money``)
+  and get no measure, except percentages (``share``); durations ("for two years", "in the
+  last 24 hours") are not figures.
 * A figure with a measure only people suffer and no counted noun counts ``people``
   ("killing 16"); a count of air strikes without a measure counts strikes carried out.
 * Attribution: the nearest attribution of the sentence that covers the figure; an anaphor
@@ -255,7 +256,12 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
             if (measure is None and previous and previous.measure and not previous.mention.unit
                     and lexicon.compatible(previous.measure, subject)):
                 measure = previous.measure
-        if subject is None and measure in lexicon.PERSON_MEASURES:
+        if own and subject_text and subject_text.lower().endswith("casualties"):
+            measure = "casualties"  # "dozens of casualties": the noun names the measure
+        if subject is None and m.unit in UNIT_SUBJECTS:
+            subject = UNIT_SUBJECTS[m.unit]
+            measure = "share" if m.unit == "%" else measure
+        elif subject is None and measure in lexicon.PERSON_MEASURES:
             subject = "people"  # "killing 16", "the death toll rose to 86"
         elif measure is None and subject == "airstrikes":
             measure = "strikes"  # "more than 520 air strikes" counts strikes carried out
@@ -276,6 +282,9 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
 DURATIONS = frozenset({"hours", "minutes", "days", "weeks", "months", "years"})
+#: What a figure with a unit and no counted noun measures.
+UNIT_SUBJECTS = {"%": "percent", "m": "meters", "km": "kilometers", "mi": "miles",
+                 "USD": "money", "EUR": "money", "GBP": "money", "t": "tonnes"}
 
 
 def _subject(

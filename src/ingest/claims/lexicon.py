@@ -60,9 +60,8 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "families": ("families",),
     "missiles": (
         "missiles", "missile", "projectiles", "projectile", "rockets", "rocket",
-        "cruise missiles",
+        "cruise missiles", "shells", "mortar shells", "mortars", "shell",
     ),
-    "shells": ("shells", "mortar shells", "mortars", "shell"),
     "drones": ("drones", "drone", "uavs"),
     "aircraft": ("aircraft", "planes", "warplanes", "jets", "helicopters", "airplanes"),
     "buildings": (
@@ -90,7 +89,7 @@ PERSONS = frozenset({
     "people", "police", "journalists", "medics", "students", "workers", "refugees", "prisoners",
     "families", "cases",
 })
-PROJECTILES = frozenset({"missiles", "shells", "drones"})
+PROJECTILES = frozenset({"missiles", "drones"})
 
 _NOUN_TO_SUBJECT = {noun: key for key, nouns in SUBJECTS.items() for noun in nouns}
 
@@ -136,7 +135,7 @@ _PERSON_MEASURES = frozenset({
 #: people ("killing 16", "the death toll rose to 86").
 PERSON_MEASURES = _PERSON_MEASURES
 #: Places and things that are taken rather than arrested.
-_TAKEN = frozenset({"villages", "buildings", "vehicles", "aircraft", "shells", "missiles"})
+_TAKEN = frozenset({"villages", "buildings", "vehicles", "aircraft", "missiles"})
 #: Words that, right after a figure, mean "people who ..." ("40 injured", "11 dead").
 PERSON_MEASURE_WORDS = frozenset({
     "injured", "wounded", "dead", "killed", "hurt", "casualties", "deaths", "martyrs",
