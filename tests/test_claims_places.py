@@ -43,7 +43,7 @@ def test_place_nearest_to_figure_and_carry_over():
     claims = extract_claims(text, published=date(2017, 4, 5))
     assert [(c.value, c.place) for c in claims] == [
         (5, "homs"), (3, "aleppo"), (4, "hama"), (2, "hama")]
-    assert claims[0].event == "homs/2017-04-03"
+    assert claims[0].event == "homs/2017-04-03/shelling"  # the kind carries over
 
 
 def test_attribution_place_is_not_the_incident_place():

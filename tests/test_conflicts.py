@@ -22,6 +22,7 @@ class C:
     event_date: date | None = date(2023, 1, 1)
     published_at: date | None = date(2023, 1, 2)
     unit: str | None = None
+    incident_kind: str | None = None
     article_id: int = 0
     version_id: int = 0
     sentence_index: int = 0
@@ -114,11 +115,23 @@ def test_zero_casualties_covers_soldiers_killed():
         ({"event_date": date(2023, 1, 6)}, True),
         ({"unit": "%"}, False),
         ({"subject_text": "Ukrainian soldiers"}, False),
+        ({"incident_kind": "shelling"}, True),
+        ({"incident_kind": "total"}, False),
     ],
 )
 def test_comparable(change, expected):
     base = exact(63, subject_text="Russian servicemen")
     assert comparable(base, exact(89, **change), window_days=7) is expected
+
+
+def test_different_kinds_of_incident_not_compared():
+    shelling = exact(8, incident_kind="shelling", subject="civilians")
+    airstrike = exact(15, incident_kind="airstrike", subject="civilians")
+    unknown = exact(15, subject="civilians")
+    assert not comparable(shelling, airstrike, window_days=7)
+    assert comparable(shelling, unknown, window_days=7)
+    totals = [exact(300000, incident_kind="total"), exact(400000, incident_kind="total")]
+    assert comparable(*totals, window_days=7)
 
 
 def test_same_sentence_figures_not_compared():

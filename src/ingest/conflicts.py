@@ -1,7 +1,8 @@
 """Pure conflict rules: a new claim and earlier claims -> the conflicts between them.
 
 Two claims are *comparable* when they speak of the same incident (same place, event dates at
-most ``window_days`` apart), the same measure (killed, injured...) and the same subject
+most ``window_days`` apart, no different kind of incident named: a shelling is not an air
+strike, and a running total is only compared with totals), the same measure (killed, injured...) and the same subject
 (soldiers, civilians...), with the same unit, and they are not two figures of one sentence.
 One exception: a zero claim about people in general ("no casualties", "no one was killed")
 covers every group of people and every harm it names, so it is compared with "600 soldiers
@@ -61,6 +62,7 @@ class ClaimLike(Protocol):
     event_date: date | None
     published_at: date | None
     unit: str | None
+    incident_kind: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,13 @@ def same_incident(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
     return abs((a_date - b_date).days) <= window_days
 
 
+def same_kind(a: ClaimLike, b: ClaimLike) -> bool:
+    """Kinds agree when equal or unknown; a running total is only compared with totals."""
+    if "total" in (a.incident_kind, b.incident_kind):
+        return a.incident_kind == b.incident_kind
+    return a.incident_kind is None or b.incident_kind is None or a.incident_kind == b.incident_kind
+
+
 def comparable(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
     """Do ``a`` and ``b`` count the same thing at the same incident?"""
     if a.measure is None or b.measure is None or a.subject is None or b.subject is None:
@@ -121,7 +130,7 @@ def comparable(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
         return False  # two figures of one sentence are two different counts
     if (a.unit or None) != (b.unit or None):
         return False
-    if not same_incident(a, b, window_days=window_days):
+    if not same_incident(a, b, window_days=window_days) or not same_kind(a, b):
         return False
     side_a, side_b = _sides(a), _sides(b)
     if side_a and side_b and not side_a & side_b:

@@ -43,6 +43,7 @@ def claim_record(claim: Claim | FigureClaim) -> dict:
         "event": claim.event,
         "unit": claim.unit,
         "stance": claim.stance,
+        "incident_kind": claim.incident_kind,
         "in_title": claim.in_title,
         "start": claim.start,
         "end": claim.end,

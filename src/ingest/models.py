@@ -96,6 +96,7 @@ class FigureClaim(SQLModel, table=True):
     unit: str | None = None
     in_title: bool = False
     stance: str | None = None
+    incident_kind: str | None = None
     superseded: bool = False  # a newer version of the article replaced this claim
     created_at: datetime = Field(default_factory=utcnow)
 

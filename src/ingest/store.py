@@ -152,6 +152,7 @@ def save_claims(
             unit=claim.unit,
             in_title=claim.in_title,
             stance=claim.stance,
+            incident_kind=claim.incident_kind,
         )
         session.add(row)
         rows.append(row)
@@ -164,6 +165,8 @@ def _linked_event(*, session: Session, claim: Claim, window_days: int) -> str | 
     rows = session.exec(
         select(FigureClaim.event, FigureClaim.event_date)
         .where(FigureClaim.place == claim.place)
+        .where(FigureClaim.incident_kind == claim.incident_kind
+               if claim.incident_kind else col(FigureClaim.incident_kind).is_(None))
         .where(col(FigureClaim.event).is_not(None))
         .where(col(FigureClaim.event_date).between(claim.event_date - window,
                                                    claim.event_date + window))

@@ -35,8 +35,11 @@ Conventions of the composition:
 * Date: the incident date nearest the figure in its sentence; otherwise the date stated earlier
   in the paragraph for the same place; otherwise the date last stated for that place in the
   article; otherwise ``published``.  A place mentioned with no date is taken to be dated
-  ``published``.  ``event`` is "place/YYYY-MM-DD", "place/?" without a date, None without a
-  place.
+  ``published``.  A headline naming no place is about the first place of the text.
+* Incident kind (:mod:`.incidents`): named in the claim's sentence, else earlier in the
+  paragraph (a running ``total`` is never carried over).  ``event`` is
+  "place/YYYY-MM-DD/kind" ("place/YYYY-MM-DD" without a kind, "place/?" without a date),
+  None without a place.
 * Stance: "without (giving) evidence", "unverified", "could not be (independently) verified"...
   -> "without evidence".
 """
@@ -50,6 +53,7 @@ from datetime import date
 from . import _scan, lexicon
 from . import attribution as attr
 from .dates import find_dates
+from .incidents import incident_kind
 from .model import APPROX_TOLERANCE, BOUNDS, Claim
 from .numbers import NumberMention, find_numbers, mask_non_figures
 from .places import PlaceMention, canonical_place, find_places
@@ -87,15 +91,19 @@ class _Context:
     para_date: date | None = None
     para_date_place: str | None = None
     para_actor: tuple[str, str] | None = None  # (name, actor) of the last attribution
+    para_kind: str | None = None  # incident kind named earlier in the paragraph
+    first_place: str | None = None  # the first place of the text (a dateline, a lead)
 
     def new_paragraph(self, index: int) -> None:
         self.paragraph = index
         self.para_date = None
         self.para_date_place = None
         self.para_actor = None
+        self.para_kind = None
 
     def note_place(self, key: str) -> None:
         self.last_place = key
+        self.first_place = self.first_place or key
         if key in self.recent_places:
             self.recent_places.remove(key)
         self.recent_places.append(key)
@@ -132,7 +140,29 @@ def extract_claims(
             ctx.new_paragraph(sentence.paragraph)
         closer = _quote_closer(sentences, i) if sentence.paragraph in quoted else None
         claims.extend(_sentence_claims(sentence, ctx, closer, dateline=i == 0))
-    return _qualify_actors(claims)
+    return _qualify_actors(_place_titles(claims, ctx))
+
+
+def _place_titles(claims: list[Claim], ctx: _Context) -> list[Claim]:
+    """A headline naming no place is about the first place of the text (its dateline)."""
+    place = ctx.first_place
+    if place is None:
+        return claims
+    when = ctx.date_of(place)
+    return [
+        replace(c, place=place, event_date=when,
+                event=_event_key(place, when, c.incident_kind))
+        if c.in_title and c.place is None else c
+        for c in claims
+    ]
+
+
+def _event_key(place: str | None, when: date | None, kind: str | None) -> str | None:
+    """"place/YYYY-MM-DD[/kind]"; "place/?" without a date; None without a place."""
+    if not place:
+        return None
+    key = f"{place}/{when.isoformat()}" if when else f"{place}/?"
+    return f"{key}/{kind}" if kind else key
 
 
 def _qualify_actors(claims: list[Claim]) -> list[Claim]:
@@ -202,14 +232,13 @@ def _sentence_claims(
     stance_re, subject = _STANCE.scanner(text, _scan.folded(text))
     stance = "without evidence" if stance_re.search(subject) else None
     fallback_place = implied or ctx.last_place or ctx.title_place
+    kind = incident_kind(text) or (ctx.para_kind if ctx.para_kind != "total" else None)
     for fig in figures:
         m = fig.mention
         name, actor = _attribution_for(text, m, attributions, ctx, closer)
         place = _nearest_place(places, m) or fallback_place
         event_date = _event_date(dates, m, place, ctx)
-        event = None
-        if place:
-            event = f"{place}/{event_date.isoformat()}" if event_date else f"{place}/?"
+        event = _event_key(place, event_date, kind)
         claims.append(Claim(
             sentence=text, quote=text[m.start:fig.end], start=m.start, end=fig.end,
             value=m.value,
@@ -217,9 +246,10 @@ def _sentence_claims(
             subject=fig.subject, subject_text=fig.subject_text, attributed_to=name,
             actor=actor, place=place, event_date=event_date, event=event, unit=m.unit,
             in_title=in_title, sentence_index=-1 if in_title else sentence.index,
-            stance=stance,
+            stance=stance, incident_kind=kind,
         ))
     _update_context(ctx, places, dates, implied, attributions)
+    ctx.para_kind = kind
     return claims
 
 

@@ -53,11 +53,12 @@ class Claim:
     actor: str | None = None  # canonical key of attributed_to ("russia"), for "same source?"
     place: str | None = None  # canonical place key ("makiivka")
     event_date: date | None = None  # incident date, resolved against the publication date
-    event: str | None = None  # "place/YYYY-MM-DD"; links claims about one incident
+    event: str | None = None  # "place/YYYY-MM-DD[/kind]"; links claims about one incident
     unit: str | None = None  # "%" or a currency for percentages and money
     in_title: bool = False
     sentence_index: int = 0  # position of the sentence in the text (title = -1)
     stance: str | None = None  # the article's own stance, e.g. "without evidence"
+    incident_kind: str | None = None  # shelling, airstrike, bombing... or "total"
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -1,0 +1,49 @@
+"""The kind of incident a figure is about, and whether it is a running total.
+
+Kinds (coarse on purpose, so that outlets describing one incident in different words still
+agree): ``chemical``, ``bombing`` (car bombs, suicide attacks, explosive devices),
+``shelling`` (shells, mortars, rockets, artillery, missiles), ``airstrike`` (air strikes and
+raids, warplanes, helicopters, barrel bombs), ``clashes`` (fighting, battles, offensives,
+ambushes), ``execution``. When a sentence names several, the first kind in that order
+wins ("a missile strike" is ``shelling``). ``None`` when the sentence names none.
+
+``total``: a cumulative figure over a period rather than one incident ("since 2011", "since
+the start of the war", "so far this year", "the war has killed"). Totals are only compared
+with totals.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KINDS: tuple[tuple[str, str], ...] = (
+    ("chemical", r"chemical|sarin|chlorine|nerve\s+agents?|toxic\s+gas|poison(?:ous)?\s+gas"),
+    ("bombing", r"car[\s-]bombs?|suicide|bomb\s+attacks?|explosive\s+devices?|ieds?|"
+                r"booby[\s-]trap\w*|blasts?|explosions?|detonat\w+"),
+    ("shelling", r"missile\s+strikes?|missiles?|rockets?|shell(?:s|ing|ed)|mortars?|"
+                 r"artillery|projectiles?|himars|grads?"),
+    ("airstrike", r"air\s*strikes?|air\s*raids?|warplanes?|fighter\s+jets|jets|helicopters?|"
+                  r"barrel\s+bombs?|aerial|aircraft|strikes|raids"),
+    ("clashes", r"clash(?:es|ed)?|fighting|battles?|offensive|ambush\w*|firefights?|assaults?"),
+    ("execution", r"execut(?:ed|ion|ions)|beheaded|beheading"),
+)
+_KIND_RES = tuple((kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
+                  for kind, pattern in _KINDS)
+_TOTAL_RE = re.compile(
+    r"\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|onset)\b|\bsince\s+(?:march\s+)?"
+    r"(?:19|20)\d\d\b|\bso\s+far\s+this\s+(?:year|month)\b|\bto\s+date\b|"
+    r"\b(?:the|six-year|five-year|seven-year|civil)\s+(?:civil\s+)?(?:war|conflict)\s+"
+    r"(?:has|have|had)\b|\b(?:war|conflict)\s+(?:that|which)\s+(?:has|have|had|began|started)"
+    r"\b|\bover\s+the\s+(?:past|last)\s+(?:\w+\s+)?years\b|\bin\s+total\b|\bcumulative\b",
+    re.IGNORECASE,
+)
+
+
+def incident_kind(sentence: str) -> str | None:
+    """``total``, one of the kinds above, or None."""
+    if _TOTAL_RE.search(sentence):
+        return "total"
+    for kind, pattern in _KIND_RES:
+        if pattern.search(sentence):
+            return kind
+    return None

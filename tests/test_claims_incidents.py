@@ -1,0 +1,20 @@
+import pytest
+
+from ingest.claims.incidents import incident_kind
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    ("A suicide car bomb killed 40 people at the bus station.", "bombing"),
+    ("Air strikes on rebel-held eastern Aleppo killed 12 civilians.", "airstrike"),
+    ("Barrel bombs dropped by helicopters killed nine.", "airstrike"),
+    ("Rebel shelling of government-held districts killed eight.", "shelling"),
+    ("More than 60 troops were killed by a Ukrainian missile strike.", "shelling"),
+    ("At least 70 died in the suspected chemical attack.", "chemical"),
+    ("Clashes between the army and rebels left 29 dead.", "clashes"),
+    ("IS executed 24 civilians.", "execution"),
+    ("The war has killed more than 300000 people since 2011.", "total"),
+    ("Since the start of the conflict 11 million have fled.", "total"),
+    ("Five people were killed.", None),
+])
+def test_incident_kind(sentence, kind):
+    assert incident_kind(sentence) == kind
