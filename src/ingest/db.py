@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
@@ -40,9 +40,21 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(parsed, pool_pre_ping=True)
     try:
         SQLModel.metadata.create_all(engine)
+        _create_missing_indexes(engine)
     except OperationalError as exc:
         raise ConfigError(f"cannot open database {parsed!r}: {exc.orig}") from exc
     return engine
+
+
+def _create_missing_indexes(engine: Engine) -> None:
+    """``create_all`` skips tables that exist; indexes added to them later (the review
+    queue's) are created here, so an older database gets them too."""
+    existing = inspect(engine)
+    for table in SQLModel.metadata.sorted_tables:
+        names = {index["name"] for index in existing.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in names:
+                index.create(engine, checkfirst=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
