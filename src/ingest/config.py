@@ -70,7 +70,7 @@ class Settings(BaseSettings):
         200, ge=0, description="Pages whose extracted text is shorter are recorded as skipped."
     )
     event_window_days: int = Field(
-        7, ge=0, description="Claims about one place this many days apart may be one incident."
+        1, ge=0, description="Claims about one place this many days apart may be one incident."
     )
 
     web_host: str = Field("127.0.0.1", description="Address `ingest serve` listens on.")

@@ -1,6 +1,7 @@
 """Pure conflict rules: a new claim and earlier claims -> the conflicts between them.
 
-Two claims are *comparable* when they speak of the same incident (same place, event dates at
+Two claims are *comparable* when they speak of the same incident (the same place, or a district
+and the city it lies in, a town and its province capital; event dates at
 most ``window_days`` apart, no different kind of incident named: a shelling is not an air
 strike, and a running total is only compared with totals), the same measure (killed, injured...) and the same subject
 (soldiers, civilians...), with the same unit, and they are not two figures of one sentence.
@@ -27,6 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
+
+from ingest.claims.places import within
 
 #: Counted groups of people; a zero claim about "people" covers them all.
 HUMAN_SUBJECTS = frozenset(
@@ -106,7 +109,7 @@ def _sides(claim: ClaimLike) -> set[str]:
 
 
 def same_incident(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
-    if not a.place or a.place != b.place:
+    if not within(a.place, b.place):
         return False
     a_date = a.event_date or a.published_at
     b_date = b.event_date or b.published_at
@@ -173,7 +176,7 @@ def describe(claim: ClaimLike) -> str:
 
 
 def find_conflicts(
-    new: ClaimLike, earlier: Iterable[ClaimLike], *, window_days: int = 7
+    new: ClaimLike, earlier: Iterable[ClaimLike], *, window_days: int = 1
 ) -> list[Conflict]:
     """Every earlier claim that ``new`` cannot agree with."""
     found = []

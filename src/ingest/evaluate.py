@@ -258,7 +258,7 @@ def score_conflicts(
 
 def run_conflicts(
     docs: Sequence[Document], gold: dict[str, list[Gold]], *, database_url: str,
-    window_days: int = 7,
+    window_days: int = 1,
 ) -> tuple[list[tuple[dict | None, dict | None]], int]:
     """Store the documents (oldest first) with the real store/review code; return the claim
     pairs shown together in each review item (as gold data, None when unmatched) and the

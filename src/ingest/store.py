@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from ingest.claims import Claim
+from ingest.claims.places import PARENTS
 from ingest.conflicts import CASUALTY_MEASURES
 from ingest.extract import ExtractedArticle
 from ingest.fetch import FetchedPage
@@ -187,9 +188,10 @@ def comparable_candidates(
     measures = {claim.measure}
     if claim.measure in CASUALTY_MEASURES:
         measures |= CASUALTY_MEASURES  # zero claims about casualties cover killed/injured
+    places = {claim.place, *related_places(claim.place)}
     query = (
         select(FigureClaim)
-        .where(FigureClaim.place == claim.place)
+        .where(col(FigureClaim.place).in_(places))
         .where(col(FigureClaim.measure).in_(measures))
         .where(col(FigureClaim.superseded).is_(False))
         .where(FigureClaim.id != claim.id)
@@ -204,6 +206,14 @@ def comparable_candidates(
             )
         )
     return list(session.exec(query.order_by(col(FigureClaim.id))))
+
+
+def related_places(place: str) -> set[str]:
+    """The places a claim about ``place`` is compared with: its parent and its children."""
+    related = {child for child, parent in PARENTS.items() if parent == place}
+    if place in PARENTS:
+        related.add(PARENTS[place])
+    return related
 
 
 def previous_version_claims(*, session: Session, article_id: int, version_id: int) -> list:

@@ -5,7 +5,8 @@ The gazetteer is data (``places.txt`` in this package): one place per line,
 boundaries, longest first; apostrophes and hyphens/spaces inside a variant are optional, and a
 trailing possessive ("Aleppo's", or "Aleppos" in texts that lost their apostrophes) is allowed.
 
-Kinds: ``city`` (any locality), ``region``, ``capital``.  A city name followed by "region",
+Kinds: ``city`` (any locality), ``region``, ``capital``.  An optional fourth column names the
+place a locality lies in (its city or province capital), for :func:`within`.  A city name followed by "region",
 "province", "oblast", "governorate", "countryside" or "People's Republic" is a region mention
 ("the Donetsk region" -> key ``donetsk``, region).  Capitals are often used metonymically
 ("Moscow said", "kyiv had no comment", "weapons to Kiev"), so a capital mention only counts as
@@ -32,20 +33,23 @@ class PlaceMention:
     capital: bool
 
 
-def _load() -> tuple[dict[str, str], dict[str, str]]:
+def _load() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     variants: dict[str, str] = {}
     kinds: dict[str, str] = {}
+    parents: dict[str, str] = {}
     text = resources.files(__package__).joinpath("places.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        key, kind, names = (part.strip() for part in line.split("|"))
+        key, kind, names, *parent = (part.strip() for part in line.split("|"))
         kinds[key] = kind
+        if parent and parent[0]:
+            parents[key] = parent[0]
         for name in names.split(";"):
             if name.strip():
                 variants[_norm(name)] = key
-    return variants, kinds
+    return variants, kinds, parents
 
 
 def _norm(name: str) -> str:
@@ -58,7 +62,13 @@ def _variant_regex(name: str) -> str:
     return r"[\s\-]?".join(parts)
 
 
-VARIANTS, KINDS = _load()
+VARIANTS, KINDS, PARENTS = _load()
+
+
+def within(a: str | None, b: str | None) -> bool:
+    """Same place, or one lies directly in the other (a district in its city)."""
+    return a is not None and b is not None and (a == b or PARENTS.get(a) == b
+                                                 or PARENTS.get(b) == a)
 _PLACE_RE = re.compile(
     r"(?<![\w'’-])(?P<name>"
     + "|".join(_variant_regex(v) for v in sorted(VARIANTS, key=len, reverse=True))
