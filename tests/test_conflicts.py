@@ -134,10 +134,15 @@ def test_different_kinds_of_incident_not_compared():
     assert comparable(*totals, window_days=7)
 
 
-def test_same_sentence_figures_not_compared():
+def test_figures_of_one_text_compared_only_between_quoted_sources():
     a = exact(700, article_id=9, version_id=9, sentence_index=3)
-    b = exact(600, article_id=9, version_id=9, sentence_index=3)
-    assert not comparable(a, b, window_days=7)
+    b = exact(600, article_id=9, version_id=9, sentence_index=5)
+    assert not comparable(a, b, window_days=7)  # a breakdown or an update
+    moscow = exact(89, article_id=9, version_id=9, sentence_index=3, actor="russia")
+    kyiv = C(400, None, article_id=9, version_id=9, sentence_index=4, actor="ukraine")
+    assert comparable(moscow, kyiv, window_days=7)  # the article reports a dispute
+    assert not comparable(moscow, exact(63, article_id=9, version_id=9, sentence_index=6,
+                                        actor="russia"), window_days=7)
 
 
 def test_priority_grows_with_spread_and_outlets():

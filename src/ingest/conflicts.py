@@ -1,10 +1,12 @@
 """Pure conflict rules: a new claim and earlier claims -> the conflicts between them.
 
-Two claims are *comparable* when they speak of the same incident (the same place, or a district
-and the city it lies in, a town and its province capital; event dates at
-most ``window_days`` apart, no different kind of incident named: a shelling is not an air
-strike, and a running total is only compared with totals), the same measure (killed, injured...) and the same subject
-(soldiers, civilians...), with the same unit, and they are not two figures of one sentence.
+Two claims are *comparable* when they speak of the same incident (the same place, or a
+district and the city it lies in, a town and its province capital; event dates at most
+``window_days`` apart; no different kind of incident named: a shelling is not an air strike,
+and a running total is only compared with totals), count the same measure (killed,
+injured...) of the same subject (soldiers, civilians...) in the same unit, and come from
+different texts, or from one text that quotes two different sources (within one text, other
+differing figures are breakdowns or updates: "8 killed in Bab al-Nayrab", "11 across Aleppo").
 One exception: a zero claim about people in general ("no casualties", "no one was killed")
 covers every group of people and every harm it names, so it is compared with "600 soldiers
 killed" at the same incident.
@@ -129,8 +131,9 @@ def comparable(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
     """Do ``a`` and ``b`` count the same thing at the same incident?"""
     if a.measure is None or b.measure is None or a.subject is None or b.subject is None:
         return False
-    if a.version_id == b.version_id and a.sentence_index == b.sentence_index:
-        return False  # two figures of one sentence are two different counts
+    if a.version_id == b.version_id and not (a.actor and b.actor and a.actor != b.actor):
+        # within one text, figures are breakdowns or updates unless two sources are quoted
+        return False
     if (a.unit or None) != (b.unit or None):
         return False
     if not same_incident(a, b, window_days=window_days) or not same_kind(a, b):
