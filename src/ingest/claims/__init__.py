@@ -35,7 +35,8 @@ Conventions of the composition:
 * Date: the incident date nearest the figure in its sentence; otherwise the date stated earlier
   in the paragraph for the same place; otherwise the date last stated for that place in the
   article; otherwise ``published``.  A place mentioned with no date is taken to be dated
-  ``published``.  A headline naming no place is about the first place of the text.
+  ``published``.  A figure still without a place (a headline, a lead before any place is
+  named) takes the first place of the text, unless it is a running total.
 * Incident kind (:mod:`.incidents`): named in the claim's sentence, else earlier in the
   paragraph (a running ``total`` is never carried over).  ``event`` is
   "place/YYYY-MM-DD/kind" ("place/YYYY-MM-DD" without a kind, "place/?" without a date),
@@ -144,15 +145,16 @@ def extract_claims(
 
 
 def _place_titles(claims: list[Claim], ctx: _Context) -> list[Claim]:
-    """A headline naming no place is about the first place of the text (its dateline)."""
+    """A figure placed nowhere (a headline, a lead before any place is named) is about the
+    first place of the text; running totals stay unplaced."""
     place = ctx.first_place
     if place is None:
         return claims
     when = ctx.date_of(place)
     return [
-        replace(c, place=place, event_date=when,
-                event=_event_key(place, when, c.incident_kind))
-        if c.in_title and c.place is None else c
+        replace(c, place=place, event_date=c.event_date or when,
+                event=_event_key(place, c.event_date or when, c.incident_kind))
+        if c.place is None and c.incident_kind != "total" else c
         for c in claims
     ]
 
@@ -270,6 +272,8 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
             continue  # "none of the" without a counted noun
         if m.measure_hint:
             measure = m.measure_hint
+        elif not m.unit and _TOLL_BEFORE_RE.search(text, max(0, m.start - 90), m.start):
+            measure = "killed"  # "the death toll rose to 86", "death toll ... hits 43"
         elif m.unit:
             measure = None
         else:
@@ -311,6 +315,13 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
 
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+_TOLL_BEFORE_RE = re.compile(
+    r"\b(?:death|casualty)\s+toll\b[^.;:]{0,70}?\b(?:rose|rises|risen|rising|climbed|climbs|"
+    r"jumped|jumps|hit|hits|reached|reaches|stands|stood|is|was|has|at|to)\s+"
+    r"(?:(?:at|to|reached|risen\s+to|climbed\s+to)\s+)?"
+    r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some)\s+)?$",
+    re.IGNORECASE,
+)
 DURATIONS = frozenset({"hours", "minutes", "days", "weeks", "months", "years"})
 #: What a figure with a unit and no counted noun measures.
 UNIT_SUBJECTS = {"%": "percent", "m": "meters", "km": "kilometers", "mi": "miles",
