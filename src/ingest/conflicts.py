@@ -127,12 +127,9 @@ def same_kind(a: ClaimLike, b: ClaimLike) -> bool:
     return a.incident_kind is None or b.incident_kind is None or a.incident_kind == b.incident_kind
 
 
-def comparable(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
-    """Do ``a`` and ``b`` count the same thing at the same incident?"""
+def same_figure(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
+    """Do ``a`` and ``b`` count the same thing at the same incident (whatever their texts)?"""
     if a.measure is None or b.measure is None or a.subject is None or b.subject is None:
-        return False
-    if a.version_id == b.version_id and not (a.actor and b.actor and a.actor != b.actor):
-        # within one text, figures are breakdowns or updates unless two sources are quoted
         return False
     if (a.unit or None) != (b.unit or None):
         return False
@@ -144,6 +141,15 @@ def comparable(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
     if a.measure == b.measure and a.subject == b.subject:
         return True
     return _covers(a, b) or _covers(b, a)
+
+
+def comparable(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
+    """Should differing figures of ``a`` and ``b`` be flagged?  The same figure, from two
+    texts or from two sources quoted in one text."""
+    if a.version_id == b.version_id and not (a.actor and b.actor and a.actor != b.actor):
+        # within one text, figures are breakdowns or updates unless two sources are quoted
+        return False
+    return same_figure(a, b, window_days=window_days)
 
 
 def same_source(a: ClaimLike, b: ClaimLike) -> bool:
