@@ -238,7 +238,7 @@ def _sentence_claims(
     for fig in figures:
         m = fig.mention
         name, actor = _attribution_for(text, m, attributions, ctx, closer)
-        place = _nearest_place(places, m) or fallback_place
+        place = _nearest_place(text, places, m) or fallback_place
         event_date = _event_date(dates, m, place, ctx)
         event = _event_key(place, event_date, kind)
         claims.append(Claim(
@@ -380,13 +380,21 @@ def _attribution_for(
     return chosen.name, chosen.actor
 
 
-def _nearest_place(places: list[PlaceMention], m: NumberMention) -> str | None:
+def _nearest_place(text: str, places: list[PlaceMention], m: NumberMention) -> str | None:
+    """The place nearest the figure; cities before regions, and a place people came *from*
+    ("evacuees from Foua and Kefraya") only when no other place is named."""
     def distance(p: PlaceMention) -> int:
         return m.start - p.end if p.end <= m.start else p.start - m.end
 
-    cities = [p for p in places if not p.region]
-    pool = cities or places
+    pool = [p for p in places if not p.region] or places
+    pool = [p for p in pool if not _ORIGIN_RE.search(text, max(0, p.start - 60), p.start)] or pool
     return min(pool, key=distance).key if pool else None
+
+
+_ORIGIN_RE = re.compile(
+    r"\bfrom\s+(?:the\s+)?(?:(?:besieged|rebel-besieged|government-held|rebel-held|shiite|"
+    r"two|towns?|villages?|city|of|and|[A-Z][\w'-]*)\s+){0,8}$"
+)
 
 
 def _event_date(dates, m: NumberMention, place: str | None, ctx: _Context) -> date | None:
