@@ -5,7 +5,8 @@ agree): ``chemical``, ``bombing`` (car bombs, suicide attacks, explosive devices
 ``shelling`` (shells, mortars, rockets, artillery, missiles), ``airstrike`` (air strikes and
 raids, warplanes, helicopters, barrel bombs), ``clashes`` (fighting, battles, offensives,
 ambushes), ``execution``. When a sentence names several, the first kind in that order
-wins ("a missile strike" is ``shelling``). ``None`` when the sentence names none.
+wins ("a missile strike" is ``shelling``); a bare "strikes" or "raids" names no kind (outlets
+say it of air strikes and of shelling alike). ``None`` when the sentence names none.
 
 ``total``: a cumulative figure over a period rather than one incident ("since 2011", "since
 the start of the war", "so far this year", "the war has killed"). Totals are only compared
@@ -23,7 +24,7 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ("shelling", r"missile\s+strikes?|missiles?|rockets?|shell(?:s|ing|ed)|mortars?|"
                  r"artillery|projectiles?|himars|grads?"),
     ("airstrike", r"air\s*strikes?|air\s*raids?|warplanes?|fighter\s+jets|jets|helicopters?|"
-                  r"barrel\s+bombs?|aerial|aircraft|strikes|raids"),
+                  r"barrel\s+bombs?|aerial|aircraft"),
     ("clashes", r"clash(?:es|ed)?|fighting|battles?|offensive|ambush\w*|firefights?|assaults?"),
     ("execution", r"execut(?:ed|ion|ions)|beheaded|beheading"),
 )
