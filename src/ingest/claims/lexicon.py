@@ -163,6 +163,10 @@ _SUBJECT_RE = re.compile(
     rf"(?P<noun>{_alt(_NOUN_TO_SUBJECT)}))\b",
     re.IGNORECASE,
 )
+_FIGHTER_SIDE_RE = re.compile(
+    r"\b(?:(rebel|opposition|fsa)|(is|isis|isil|daesh|jihadist|nusra|qaeda|al-qaeda))\b",
+    re.IGNORECASE,
+)
 _HEAD_RE = re.compile(rf"\s+(?P<noun>{_alt(_NOUN_TO_SUBJECT)})\b", re.IGNORECASE)
 _NEXT_WORD_RE = re.compile(r"\s+(?:other\s+)?([A-Za-z]+)")
 # Folded (see ._scan): searched case-sensitively in the lower-cased sentence when possible.
@@ -192,7 +196,12 @@ def find_subject(sentence: str, pos: int) -> tuple[str, str, int] | None:
     if head:  # "rebel fighters": the last noun is the head
         noun, end = head.group("noun"), head.end()
     key = _NOUN_TO_SUBJECT[re.sub(r"\s+", " ", noun.lower())]
-    return key, sentence[m.start("text"):end], end
+    text = sentence[m.start("text"):end]
+    if key == "fighters":  # "rebel fighters" are rebels, "IS fighters" militants
+        modifier = _FIGHTER_SIDE_RE.search(text)
+        if modifier:
+            key = "rebels" if modifier.group(1) else "militants"
+    return key, text, end
 
 
 def subject_key(noun_phrase: str) -> str | None:
