@@ -19,9 +19,10 @@ def settings(tmp_path, monkeypatch) -> Settings:
     url = f"sqlite:///{tmp_path / 'test.db'}"
     monkeypatch.setenv("INGEST_DATABASE_URL", url)
     monkeypatch.setenv("INGEST_HOST_MIN_INTERVAL", "0")
+    monkeypatch.setenv("INGEST_ALLOW_PRIVATE_NETWORKS", "true")
     monkeypatch.setenv("INGEST_SOURCES_FILE", str(tmp_path / "sources.toml"))
     return Settings(database_url=url, host_min_interval=0, min_text_chars=100,
-                    sources_file=tmp_path / "sources.toml")
+                    sources_file=tmp_path / "sources.toml", allow_private_networks=True)
 
 
 @pytest.fixture

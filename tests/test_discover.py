@@ -6,6 +6,7 @@ from ingest import errors
 from ingest.config import Source
 from ingest.discover import discover_source, parse_feed, parse_sitemap
 from ingest.fetch import Fetcher
+from tests.http_mocks import allow_robots
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>One</title><link>https://news.example/one</link>
@@ -33,6 +34,13 @@ SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 INDEX = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap><loc>https://news.example/sitemap-1.xml.gz</loc></sitemap></sitemapindex>"""
+
+
+@pytest.fixture
+def httpx_mock(httpx_mock):
+    """pytest-httpx's mock, answering robots.txt with 404 (everything allowed)."""
+    allow_robots(httpx_mock)
+    return httpx_mock
 
 
 def test_rss_links_resolved_and_deduplicated():
@@ -98,7 +106,8 @@ def test_malformed_sitemap(content):
 async def test_discover_source_collects_failures(settings, httpx_mock):
     httpx_mock.add_response(url="https://news.example/rss.xml", content=RSS,
                             headers={"Content-Type": "application/rss+xml"})
-    httpx_mock.add_response(url="https://news.example/broken.xml", status_code=500)
+    httpx_mock.add_response(url="https://news.example/broken.xml", status_code=500,
+                            is_reusable=True)
     httpx_mock.add_response(url="https://news.example/sitemap.xml", content=INDEX,
                             headers={"Content-Type": "application/xml"})
     httpx_mock.add_response(url="https://news.example/sitemap-1.xml.gz",
@@ -107,7 +116,7 @@ async def test_discover_source_collects_failures(settings, httpx_mock):
     source = Source(name="news", feeds=("https://news.example/rss.xml",
                                         "https://news.example/broken.xml"),
                     sitemaps=("https://news.example/sitemap.xml",))
-    async with Fetcher(settings) as fetcher:
+    async with Fetcher(settings.model_copy(update={"fetch_attempts": 1})) as fetcher:
         found = await discover_source(source, fetcher)
     assert [c.url for c in found.candidates] == [
         "https://news.example/one", "https://news.example/two",

@@ -8,8 +8,16 @@ from ingest.config import parse_sources
 from ingest.db import session_scope
 from ingest.models import Article, ArticleVersion, FigureClaim
 from tests.faulty_site import FaultySite
+from tests.http_mocks import allow_robots
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def httpx_mock(httpx_mock):
+    """pytest-httpx's mock, answering robots.txt with 404 (everything allowed)."""
+    allow_robots(httpx_mock)
+    return httpx_mock
 
 
 @pytest.fixture
@@ -76,7 +84,8 @@ async def test_second_run_creates_no_duplicates(settings, site):
 
 async def test_bad_urls_are_recorded_and_do_not_stop_the_run(settings, site):
     settings = settings.model_copy(update={"total_timeout": 1.0, "read_timeout": 1.0,
-                                           "max_response_bytes": 100_000})
+                                           "max_response_bytes": 100_000,
+                                           "fetch_attempts": 2, "retry_backoff": 0.01})
     run_id, report = await ingest_all(settings, site.faults_toml())
     with session_scope(settings.database_url) as session:
         from ingest import store
@@ -87,12 +96,12 @@ async def test_bad_urls_are_recorded_and_do_not_stop_the_run(settings, site):
     assert outcomes["missing"] == ("failed", "http_status")
     assert outcomes["error"] == ("failed", "http_status")
     assert outcomes["slow"] == ("failed", "timeout")
-    assert outcomes["pdf"] == ("failed", "content_type")
+    assert outcomes["pdf"] == ("skipped", "content_type")
     assert outcomes["huge"] == ("failed", "too_large")
     assert outcomes["empty"] == ("skipped", "no_article")
     assert outcomes["broken-feed.xml"] == ("failed", "discovery")
     assert outcomes["nofeed"] == ("failed", "http_status")
-    assert report.outcomes["stored"] == 1 and report.outcomes["failed"] == 5
+    assert report.outcomes["stored"] == 1 and report.outcomes["failed"] == 4
 
 
 async def test_non_english_pages_are_stored_without_claims(settings, httpx_mock):

@@ -36,6 +36,9 @@ app.add_typer(claims_app, name="claims")
 users_app = typer.Typer(help="Reviewer accounts of the web workspace.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
 app.add_typer(users_app, name="users")
+db_app = typer.Typer(help="The database schema: its revision and migrations.",
+                     no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 
 def _fail(message: str, code: int) -> None:
@@ -179,6 +182,7 @@ def demo(
     database.parent.mkdir(parents=True, exist_ok=True)
     os.environ["INGEST_DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["INGEST_HOST_MIN_INTERVAL"] = "0"
+    os.environ["INGEST_ALLOW_PRIVATE_NETWORKS"] = "true"  # the demo site is on 127.0.0.1
     with NewsSite() as site:
         sources = database.parent / "demo-sources.toml"
         sources.write_text(site.sources_toml(), encoding="utf-8")
@@ -520,3 +524,32 @@ def users_disable(name: Annotated[str, typer.Argument(help="Login name.")]) -> N
     with _session() as session:
         accounts.set_active(session=session, username=name, active=False)
     typer.echo(f"reviewer {name} disabled")
+
+
+# -- the database schema ---------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+@edge
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema revision (creates a new one)."""
+    from ingest import db
+
+    url = _settings().database_url
+    before, after = db.upgrade(url)
+    if before.current == after.current:
+        typer.echo(f"database already at revision {after.current}; nothing to do")
+    else:
+        typer.echo(f"database upgraded from {before.current or 'nothing'} to {after.current}")
+
+
+@db_app.command("current")
+@edge
+def db_current() -> None:
+    """The database's schema revision and the newest one this code knows."""
+    from ingest import db
+
+    state = db.current(_settings().database_url)
+    typer.echo(f"database {state.describe()}")
+    if not state.up_to_date and not state.new:
+        raise typer.Exit(1)

@@ -12,6 +12,7 @@ Sources file::
     feeds = ["https://example.org/rss.xml"]   # RSS or Atom
     sitemaps = []                             # optional
     max_age_days = 7                          # optional: ignore older feed items
+    host_min_interval = 5                     # optional: seconds between requests to its hosts
 """
 
 from __future__ import annotations
@@ -61,7 +62,26 @@ class Settings(BaseSettings):
     max_redirects: int = Field(5, ge=0, description="Redirects followed per request.")
     fetch_concurrency: int = Field(8, ge=1, description="Requests in flight at once.")
     host_min_interval: float = Field(
-        1.0, ge=0, description="Seconds between two requests to the same host."
+        1.0,
+        ge=0,
+        description="Seconds between two requests to the same host (a source may set its own "
+        "host_min_interval; a robots.txt Crawl-delay that is longer wins).",
+    )
+    host_concurrency: int = Field(1, ge=1, description="Requests in flight at once per host.")
+    fetch_attempts: int = Field(
+        3, ge=1, description="Tries per URL on transient errors (connect errors, timeouts, 429, "
+        "5xx), with exponential backoff and jitter between them."
+    )
+    retry_backoff: float = Field(
+        1.0, ge=0, description="Seconds before the first retry; doubled for each further one."
+    )
+    retry_max_wait: float = Field(
+        30.0, ge=0, description="Most seconds spent waiting between the tries of one URL; a "
+        "longer Retry-After gives up at once."
+    )
+    allow_private_networks: bool = Field(
+        False, description="Fetch from private, loopback and link-local addresses (the demo and "
+        "tests); otherwise refused, also after a redirect."
     )
     batch_size: int = Field(
         50, ge=1, description="Article URLs handled by one Prefect task (fetch+extract+store)."
@@ -117,6 +137,7 @@ class Source(BaseModel):
     feeds: tuple[HttpUrl, ...] = ()
     sitemaps: tuple[HttpUrl, ...] = ()
     max_age_days: int | None = Field(None, ge=1)
+    host_min_interval: float | None = Field(None, ge=0)
 
 
 class SourcesFile(BaseModel):

@@ -2,14 +2,15 @@
 
 ``parse_feed`` and ``parse_sitemap`` are pure (content in, links out). ``discover_source``
 fetches a source's feeds and sitemaps through a ``Fetcher`` and never raises for one bad
-document: each failure is returned with its reason so that the run can record it.
+document: each failure is returned with its reason so that the run can record it. Links are
+made absolute and canonical (``ingest.urls.canonical_url``: tracking parameters dropped).
 """
 
 from __future__ import annotations
 
 import gzip
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -19,6 +20,7 @@ from lxml import etree
 from ingest import errors
 from ingest.config import Source
 from ingest.fetch import Fetcher
+from ingest.urls import canonical_url
 
 MAX_SITEMAP_DEPTH = 3
 MAX_SITEMAPS_PER_SOURCE = 50
@@ -34,6 +36,7 @@ class Candidate:
     title: str | None = None
     published: datetime | None = None
     updated: datetime | None = None
+    host_min_interval: float | None = None  # the source's own politeness interval, if set
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,15 +142,19 @@ async def discover_source(
     result = Discovery(source=source.name)
     seen: set[str] = set()
 
+    interval = source.host_min_interval
+
     def add(candidates: list[Candidate]) -> None:
         for candidate in candidates:
             if candidate.url not in seen:
                 seen.add(candidate.url)
+                if interval is not None:
+                    candidate = replace(candidate, host_min_interval=interval)
                 result.candidates.append(candidate)
 
     for feed_url in source.feeds:
         try:
-            page = await fetcher.fetch(feed_url, kind="feed")
+            page = await fetcher.fetch(feed_url, kind="feed", min_interval=interval)
             add(parse_feed(page.content, base_url=page.url, source=source.name))
         except (errors.FetchError, errors.DiscoveryError) as exc:
             result.failures.append(DiscoveryFailure(feed_url, exc.reason, str(exc)))
@@ -160,7 +167,7 @@ async def discover_source(
             continue
         visited.add(sitemap_url)
         try:
-            page = await fetcher.fetch(sitemap_url, kind="sitemap")
+            page = await fetcher.fetch(sitemap_url, kind="sitemap", min_interval=interval)
             found, children = parse_sitemap(page.content, base_url=page.url, source=source.name)
         except (errors.FetchError, errors.DiscoveryError) as exc:
             result.failures.append(DiscoveryFailure(sitemap_url, exc.reason, str(exc)))
@@ -186,7 +193,7 @@ def _clean_link(link: str | None, base_url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or url == base_url:
         return None
-    return url
+    return canonical_url(url)
 
 
 def _first_alternate(entry) -> str | None:

@@ -4,13 +4,23 @@ These are the library functions the Prefect flow composes (``flows/ingest.py``);
 called and tested without Prefect. Each URL ends with exactly one recorded outcome:
 
 =========== ==================================================================
-stored      a new article, or a new version of a known one (its text changed)
-unchanged   fetched again, same text: no new version
-skipped     not fetched or not stored, with the reason (already stored, too old,
-            too little text...)
-failed      with the reason (http_status, timeout, transport, content_type,
-            too_large, extraction, internal) and the message
+stored      a new article, or a new version of a known one (its text changed);
+            a wire story another outlet already published is stored with the
+            note "syndicated copy of <url>"
+unchanged   fetched again, same text: no new version (reason ``not_modified``
+            when the server answered 304 to our conditional request)
+skipped     not fetched or not stored, with the reason: already_stored, too_old,
+            no_article, content_type (PDF, image...), robots (disallowed by
+            robots.txt or robots.txt unreadable), duplicate (the same text is
+            stored under another URL of the same outlet)
+failed      with the reason (http_status, timeout, transport, redirect_loop,
+            too_many_redirects, private_address, too_large, internal) and the
+            message
 =========== ==================================================================
+
+URLs are canonical (``ingest.urls``: tracking parameters dropped) before they are looked up;
+a page that declares a ``rel=canonical`` URL on the same site is stored under that URL, so
+two URLs of one article make one article.
 
 One bad URL never fails the batch: its error is recorded and the next URL goes on.
 """
@@ -25,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from ingest import errors, review, store
 from ingest.claims import extract_claims
@@ -34,7 +44,8 @@ from ingest.db import session_scope
 from ingest.discover import Candidate, discover_source
 from ingest.extract import ExtractedArticle, extract_article
 from ingest.fetch import FetchedPage, Fetcher
-from ingest.models import Article, ArticleVersion, FigureClaim, ReviewItem
+from ingest.models import Article, ArticleVersion, FigureClaim, ReviewItem, utcnow
+from ingest.urls import canonical_url, declared_canonical, same_site
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +116,7 @@ def candidates_for_urls(urls: Sequence[str], sources: Sequence[Source]) -> list[
         for listed in (*source.feeds, *source.sitemaps):
             by_host.setdefault(urlsplit(listed).hostname, source.name)
     candidates = []
-    for url in dict.fromkeys(urls):
+    for url in dict.fromkeys(canonical_url(url) for url in urls):
         host = urlsplit(url).hostname or "unknown"
         candidates.append(Candidate(url=url, source=by_host.get(host, host), listed_in="manual"))
     return candidates
@@ -127,12 +138,15 @@ async def process_batch(
     report = BatchReport()
     with session_scope(settings.database_url) as session:
         known = store.articles_by_url(session=session, urls=[c.url for c in candidates])
-        todo = []
+        todo: list[tuple[Candidate, _Known | None]] = []
         for candidate in candidates:
             article = known.get(candidate.url)
             updated = candidate.updated
             if article is None or force or (updated and updated > article.last_checked_at):
-                todo.append(candidate)
+                # validators of the stored copy make the request conditional (not with force:
+                # a forced fetch reads the page in full)
+                todo.append((candidate, None if article is None or force else _Known(
+                    article.id, article.latest_version, article.etag, article.last_modified)))
                 continue
             store.record_outcome(
                 session=session, run_id=run_id, source=candidate.source, url=candidate.url,
@@ -143,17 +157,32 @@ async def process_batch(
             report.outcomes["skipped"] += 1
 
     async with _fetcher(settings, fetcher) as active:
-        pages = await asyncio.gather(*(_fetch(active, c.url) for c in todo))
+        pages = await asyncio.gather(*(_fetch(active, c, k) for c, k in todo))
 
-    for candidate, page in zip(todo, pages, strict=True):
+    for (candidate, _known), page in zip(todo, pages, strict=True):
         outcome = _store_one(candidate, page, settings, run_id=run_id, report=report)
         report.outcomes[outcome] += 1
     return report
 
 
-async def _fetch(fetcher: Fetcher, url: str) -> FetchedPage | errors.FetchError:
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What a conditional re-fetch needs of the stored article."""
+
+    article_id: int
+    version: int
+    etag: str | None
+    last_modified: str | None
+
+
+async def _fetch(fetcher: Fetcher, candidate: Candidate,
+                 known: _Known | None) -> FetchedPage | errors.FetchError:
     try:
-        return await fetcher.fetch(url, kind="html")
+        return await fetcher.fetch(
+            candidate.url, kind="html", min_interval=candidate.host_min_interval,
+            etag=known.etag if known else None,
+            last_modified=known.last_modified if known else None,
+        )
     except errors.FetchError as exc:
         return exc
 
@@ -163,10 +192,23 @@ def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError, sett
     """Everything after the fetch for one URL, in one transaction; returns the outcome."""
     common = dict(run_id=run_id, source=candidate.source, url=candidate.url)
     if isinstance(page, errors.FetchError):
+        outcome = "skipped" if isinstance(page, _SKIPPED_FETCHES) else "failed"
         with session_scope(settings.database_url) as session:
-            store.record_outcome(session=session, outcome="failed", reason=page.reason,
+            store.record_outcome(session=session, outcome=outcome, reason=page.reason,
                                  message=str(page), **common)
-        return "failed"
+        return outcome
+    if page.not_modified:
+        with session_scope(settings.database_url) as session:
+            article = session.exec(select(Article).where(Article.url == candidate.url)).first()
+            if article is not None:
+                article.last_checked_at = utcnow()
+                session.add(article)
+            store.record_outcome(session=session, outcome="unchanged", reason="not_modified",
+                                 article_id=article.id if article else None,
+                                 version=article.latest_version if article else None,
+                                 message="HTTP 304: not modified since the stored version",
+                                 **common)
+        return "unchanged"
     try:
         extracted = extract_article(page.text, url=page.url, min_chars=settings.min_text_chars)
     except errors.ExtractionError as exc:
@@ -174,24 +216,37 @@ def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError, sett
             store.record_outcome(session=session, outcome="skipped", reason="no_article",
                                  message=str(exc), **common)
         return "skipped"
+    url = storage_url(candidate.url, page)
     try:
         with session_scope(settings.database_url) as session:
+            copy = None
+            if store.articles_by_url(session=session, urls=[url]).get(url) is None:
+                copy = same_text_elsewhere(session=session, content_hash=extracted.content_hash,
+                                           url=url)
+            if copy is not None and copy.source == candidate.source:
+                store.record_outcome(session=session, outcome="skipped", reason="duplicate",
+                                     article_id=copy.id, version=copy.latest_version,
+                                     message=f"same text as {copy.url}", **common)
+                return "skipped"
             stored = store_article(session=session, source=candidate.source,
-                                   url=candidate.url, extracted=extracted, page=page,
+                                   url=url, extracted=extracted, page=page,
                                    window_days=settings.event_window_days,
                                    published_hint=candidate.published)
             article, version = stored.article, stored.version
+            where = f" (stored under its canonical URL {url})" if url != candidate.url else ""
             if version is None:
                 store.record_outcome(session=session, outcome="unchanged",
                                      article_id=article.id, version=article.latest_version,
-                                     message="same text as the stored version", **common)
+                                     message=f"same text as the stored version{where}", **common)
                 return "unchanged"
             note = "" if stored.parsed else f" (language {version.language}: claims not parsed)"
+            if copy is not None:
+                note += f"; syndicated copy of {copy.url}"
             store.record_outcome(
                 session=session, outcome="stored", article_id=article.id,
                 version=version.version,
                 message=f"version {version.version}: {len(stored.claims)} claims, "
-                f"{len(stored.items)} flags{note}",
+                f"{len(stored.items)} flags{note}{where}",
                 **common,
             )
             report.claims += len(stored.claims)
@@ -203,6 +258,31 @@ def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError, sett
             store.record_outcome(session=session, outcome="failed", reason="internal",
                                  message=f"{type(exc).__name__}: {exc}", **common)
         return "failed"
+
+
+# not the article's fault, nor ours: recorded as skipped with the reason
+_SKIPPED_FETCHES = (errors.ContentTypeError, errors.RobotsError)
+
+
+def storage_url(url: str, page: FetchedPage) -> str:
+    """The URL an article is stored under: the page's rel=canonical URL when it is on the same
+    site as the URL we fetched (another site's canonical is not trusted), else ``url``."""
+    declared = declared_canonical(page.text, base_url=page.url)
+    if declared and same_site(declared, page.url) and same_site(declared, url):
+        return declared
+    return url
+
+
+def same_text_elsewhere(*, session: Session, content_hash: str, url: str) -> Article | None:
+    """The earliest article other than ``url`` with a version of exactly this text."""
+    return session.exec(
+        select(Article)
+        .join(ArticleVersion, col(ArticleVersion.article_id) == col(Article.id))
+        .where(ArticleVersion.content_hash == content_hash)
+        .where(Article.url != url)
+        .order_by(col(Article.id))
+        .limit(1)
+    ).first()
 
 
 @dataclass(frozen=True, slots=True)
