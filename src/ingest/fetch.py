@@ -560,12 +560,14 @@ class _Inflater:
 
 
 def _charset(content_type: str, content: bytes) -> str:
-    """The page's encoding: HTTP header, then <meta charset>, then a guess."""
+    """The page's encoding: HTTP header, then <meta charset>, then a guess. A declared
+    charset that is unknown, or cannot decode the bytes (a page sent as UTF-8 that is not),
+    is passed over."""
     match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
-    if match and _known(match.group(1)):
+    if match and _fits(match.group(1), content):
         return match.group(1).lower()
     match = _META_CHARSET.search(content[:4096])
-    if match and _known(match.group(1).decode("ascii", "ignore")):
+    if match and _fits(match.group(1).decode("ascii", "ignore"), content):
         return match.group(1).decode("ascii").lower()
     try:
         content.decode("utf-8")
@@ -578,13 +580,13 @@ def _charset(content_type: str, content: bytes) -> str:
     return best.encoding if best else "utf-8"
 
 
-def _known(name: str) -> bool:
-    import codecs
-
+def _fits(name: str, content: bytes) -> bool:
     try:
-        codecs.lookup(name)
-    except LookupError:
+        content.decode(name)
+    except LookupError:  # unknown charset name
         return False
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(content) - 4  # only a multi-byte character cut at the end
     return True
 
 
