@@ -12,6 +12,7 @@ feeds = ["https://example.org/rss.xml"]
 name = "rt"
 sitemaps = ["https://example.com/sitemap.xml"]
 max_age_days = 3
+host_min_interval = 2.5
 """
 
 
@@ -21,6 +22,7 @@ def test_parses_sources():
     assert sources[0].feeds == ("https://example.org/rss.xml",)
     assert sources[1].sitemaps == ("https://example.com/sitemap.xml",)
     assert sources[1].max_age_days == 3
+    assert sources[0].host_min_interval is None and sources[1].host_min_interval == 2.5
 
 
 @pytest.mark.parametrize(
@@ -38,6 +40,8 @@ def test_parses_sources():
         ("", "no [[sources]] defined"),
         ('[[sources]]\nname = "a"\nfeeds = ["https://x.org/f"]\nmax_age_days = 0\n',
          "max_age_days"),
+        ('[[sources]]\nname = "a"\nfeeds = ["https://x.org/f"]\nhost_min_interval = -1\n',
+         "host_min_interval"),
         ('extra = 1\n[[sources]]\nname = "a"\nfeeds = ["https://x.org/f"]\n',
          "unknown key 'extra'"),
     ],

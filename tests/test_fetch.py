@@ -350,6 +350,19 @@ async def test_host_interval_per_call_and_per_host(settings, httpx_mock):
     assert [round(s) for s in sleeps] == [5, 5, 12, 5]
 
 
+async def test_a_shared_host_gate_is_awaited_per_request(settings, httpx_mock):
+    settings = settings.model_copy(update={"host_min_interval": 2.0})
+    httpx_mock.add_response(url="https://news.example/a", text=PAGE, headers=HTML)
+    gated = []
+
+    async def gate(host, interval):
+        gated.append((host, interval))
+
+    async with Fetcher(settings, sleep=Sleeps(), host_gate=gate) as fetcher:
+        await fetcher.fetch("https://news.example/a")
+    assert gated == [("news.example", 2.0), ("news.example", 2.0)]  # robots.txt, the page
+
+
 # -- safety -----------------------------------------------------------------------------------
 
 

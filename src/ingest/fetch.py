@@ -151,16 +151,25 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+HostGate = Callable[[str, float], Awaitable[None]]
+
+
 class HostThrottle:
     """Per host: at most ``concurrency`` requests at once, ``min_interval`` seconds between two
-    starts (or longer: a per-call interval, a robots.txt Crawl-delay, a Retry-After)."""
+    starts (or longer: a per-call interval, a robots.txt Crawl-delay, a Retry-After).
+
+    This keeps the pace within one process. ``shared`` (host, interval) is awaited after the
+    local wait: the seam for a pace shared by several workers (a slot kept in the database).
+    """
 
     def __init__(self, min_interval: float, *, concurrency: int = 1,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 shared: HostGate | None = None) -> None:
         self.min_interval = min_interval
         self.concurrency = concurrency
         self.crawl_delay: dict[str, float] = {}
         self._sleep = sleep
+        self._shared = shared
         self._locks: dict[str, asyncio.Lock] = {}
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._last: dict[str, float] = {}
@@ -184,13 +193,16 @@ class HostThrottle:
             delay = start - time.monotonic()
             if delay > 0:
                 await self._sleep(delay)
+            if self._shared is not None and interval > 0:
+                await self._shared(host, interval)
             self._last[host] = time.monotonic()
 
 
 class Fetcher:
     """Polite, bounded HTTP fetching. Use as ``async with Fetcher(settings) as f``.
 
-    ``client``, ``resolve`` (host -> IP addresses) and ``sleep`` can be injected by tests.
+    ``client``, ``resolve`` (host -> IP addresses) and ``sleep`` can be injected by tests;
+    ``host_gate`` is passed to ``HostThrottle`` as its shared pace.
     """
 
     def __init__(
@@ -200,13 +212,15 @@ class Fetcher:
         client: httpx.AsyncClient | None = None,
         resolve: Resolver | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        host_gate: HostGate | None = None,
     ) -> None:
         self.settings = settings
         self._own_client = client is None
         self.client = client or build_client(settings)
         self._sleep = sleep
         self.throttle = HostThrottle(settings.host_min_interval,
-                                     concurrency=settings.host_concurrency, sleep=sleep)
+                                     concurrency=settings.host_concurrency, sleep=sleep,
+                                     shared=host_gate)
         self._slots = asyncio.Semaphore(settings.fetch_concurrency)
         self._resolve = resolve or _getaddrinfo
         self._public_hosts: set[str] = set()
