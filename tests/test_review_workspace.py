@@ -135,19 +135,3 @@ def ids_committed(settings):
 
     with session_scope(settings.database_url) as session:
         return seed(session)
-
-
-def test_an_older_database_gets_the_queue_indexes(tmp_path):
-    import sqlite3
-
-    from ingest.db import get_engine
-
-    path = tmp_path / "old.db"
-    get_engine(f"sqlite:///{path}").dispose()
-    with sqlite3.connect(path) as conn:
-        conn.execute("DROP INDEX ix_review_item_status_priority")
-    get_engine.cache_clear()
-    get_engine(f"sqlite:///{path}").dispose()
-    with sqlite3.connect(path) as conn:
-        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    assert "ix_review_item_status_priority" in names

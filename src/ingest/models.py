@@ -6,9 +6,13 @@
                                                                           └──< review_log
     run ──< url_outcome
     reviewer ──< web_session
+    host_slot                 (per-host politeness shared by every worker)
 
 Times are timezone-aware UTC datetimes (SQLModel stores them as UTC on every backend);
 publication and event dates are plain dates.
+
+The schema is versioned with Alembic (``src/ingest/migrations``): a change to these classes
+needs a new revision there (``tests/test_db.py`` fails when they differ).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ class ArticleVersion(SQLModel, table=True):
     """The text of an article as fetched at one time; a new row only when the text changed."""
 
     __tablename__ = "article_version"
-    __table_args__ = (UniqueConstraint("article_id", "version"),)
+    __table_args__ = (UniqueConstraint("article_id", "version", name="uq_article_version"),)
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True)
@@ -65,7 +69,7 @@ class FigureClaim(SQLModel, table=True):
 
     __tablename__ = "figure_claim"
     __table_args__ = (
-        UniqueConstraint("version_id", "sentence_index", "start"),
+        UniqueConstraint("version_id", "sentence_index", "start", name="uq_figure_claim_position"),
         Index("ix_figure_claim_place_measure", "place", "measure"),
         Index("ix_figure_claim_source", "source"),  # the queue's outlet filter
     )
@@ -204,3 +208,12 @@ class WebSession(SQLModel, table=True):
     csrf_token: str
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
+
+
+class HostSlot(SQLModel, table=True):
+    """The next time a request to ``host`` may start, shared by every worker (``hostslots``)."""
+
+    __tablename__ = "host_slot"
+
+    host: str = Field(primary_key=True)
+    next_at: float = 0.0  # seconds since the epoch, on the database's clock

@@ -1,0 +1,1 @@
+"""Alembic migrations of the ingest schema (run them with ``ingest db upgrade``)."""
