@@ -2,14 +2,30 @@
 
 Every function takes the session as ``session=`` and leaves committing to the caller, so a
 caller can store one article with its claims and flags in one transaction.
+
+Safe with many workers at once (one transaction per article, as ``pipeline`` does):
+
+- an article is inserted with an upsert and its row is locked (``SELECT ... FOR UPDATE`` on
+  PostgreSQL) before its versions are read, so two workers storing one URL make one article
+  and one version; the second sees the first's version and finds the text unchanged;
+- ``save_claims`` takes a transaction-scoped advisory lock per incident area (the top place
+  of each claim's place) on PostgreSQL before linking events and flagging, so two workers
+  storing claims about one incident see each other's claims and join one review item;
+- on SQLite the first statement of that transaction is a write, so SQLite's single writer
+  serialises them the same way.
+
+Unique constraints back all of it: ``article.url``, ``(article_id, version)``,
+``(version_id, sentence_index, start)``, and ``(item_id, claim_id)`` for review links.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from ingest.claims import Claim
@@ -60,12 +76,8 @@ def save_article_version(
     imported from elsewhere) the extracted URL and the current time are recorded.
     Returns the article and the new version, or ``None`` when the text is unchanged.
     """
-    article = session.exec(select(Article).where(Article.url == url)).first()
     now = utcnow()
-    if article is None:
-        article = Article(url=url, source=source, first_seen_at=now)
-        session.add(article)
-        session.flush()
+    article = _lock_article(session=session, url=url, source=source, now=now)
     article.last_checked_at = now
     if page is not None:
         article.etag, article.last_modified = page.etag, page.last_modified
@@ -96,6 +108,54 @@ def save_article_version(
     return article, version
 
 
+def _lock_article(*, session: Session, url: str, source: str, now) -> Article:
+    """The article of ``url``, inserted if new, its row locked until the transaction ends.
+
+    The insert comes first so that on SQLite the transaction takes the write lock before it
+    reads anything; on PostgreSQL a second worker inserting the same URL waits for the
+    first's commit, then locks the row and reads what the first stored.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.exec(
+        insert(Article)
+        .values(url=url, source=source, first_seen_at=now, last_checked_at=now,
+                latest_version=0)
+        .on_conflict_do_nothing(index_elements=["url"])
+    )
+    return session.exec(
+        select(Article).where(Article.url == url).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+INCIDENT_LOCKS = 0x1A6E  # namespace of the advisory locks taken by ``lock_incidents``
+
+
+def incident_area(place: str) -> str:
+    """The top place above ``place`` (itself when it has no parent): two claims that may be
+    compared or linked to one incident always share it."""
+    seen = {place}
+    while place in PARENTS and PARENTS[place] not in seen:
+        place = PARENTS[place]
+        seen.add(place)
+    return place
+
+
+def lock_incidents(*, session: Session, places: Iterable[str | None]) -> None:
+    """Serialise, across workers, the transactions storing claims about these places.
+
+    PostgreSQL: ``pg_advisory_xact_lock`` per incident area, in one global order (no
+    deadlocks), released at commit or rollback. SQLite has one writer at a time already.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({(INCIDENT_LOCKS << 32) | zlib.crc32(incident_area(p).encode())
+                   for p in places if p})
+    for key in keys:
+        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=key))
+
+
 def save_claims(
     *,
     session: Session,
@@ -108,8 +168,10 @@ def save_claims(
 
     Claims are linked to incidents already known: a claim whose place matches stored claims
     within ``window_days`` takes the event key of the nearest one, so one incident keeps one
-    key across outlets.
+    key across outlets. Takes the incident locks (``lock_incidents``) first, which the
+    caller's conflict flagging in the same transaction relies on.
     """
+    lock_incidents(session=session, places=[claim.place for claim in claims])
     session.exec(
         update(FigureClaim)
         .where(col(FigureClaim.article_id) == article.id)
