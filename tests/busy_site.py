@@ -9,9 +9,16 @@ claim. Pages listed in ``slow`` answer after ``slow_seconds``.
 from __future__ import annotations
 
 import html
+import threading
 import time
 
+from sqlalchemy import func
+from sqlmodel import select
+
+from ingest import review
+from ingest.db import session_scope
 from ingest.demo.site import NewsSite
+from ingest.models import Article, ArticleVersion, FigureClaim, ReviewItem, ReviewItemClaim
 
 INCIDENTS = (
     ("makiivka", "servicemen were killed in the strike on Makiivka"),
@@ -32,6 +39,7 @@ class BusySite(NewsSite):
         super().__init__()
         self.outlets = [f"o{n}" for n in range(outlets)]
         self.slow, self.slow_seconds = set(slow), slow_seconds
+        self.slow_requested = threading.Event()
 
     def figure(self, outlet: str, place: str) -> int:
         n = self.outlets.index(outlet)
@@ -53,7 +61,8 @@ class BusySite(NewsSite):
             return 200, "application/rss+xml", (
                 f'<rss version="2.0"><channel><title>{outlet}</title>{items}</channel></rss>')
         place = page.removesuffix(".html")
-        if path in self.slow or page in self.slow:
+        if f"{outlet}/{page}" in self.slow:
+            self.slow_requested.set()
             time.sleep(self.slow_seconds)
         for known, what in INCIDENTS:
             if known == place:
@@ -77,3 +86,24 @@ class BusySite(NewsSite):
             f'[[sources]]\nname = "{outlet}"\nfeeds = ["{self.base_url}/{outlet}/feed.xml"]\n\n'
             for outlet in (outlets or self.outlets)
         )
+
+
+def assert_stored_once(url: str, site: BusySite, outlets: list[str]) -> None:
+    with session_scope(url) as session:
+        urls = [a.url for a in session.exec(select(Article))]
+        assert sorted(urls) == sorted(u for o in outlets for u in site.urls(o))
+        assert session.exec(select(func.count()).select_from(ArticleVersion)).one() == len(urls)
+        claims = session.exec(select(FigureClaim)).all()
+        assert len(claims) == len(urls)  # one figure per article
+        assert len({(c.version_id, c.sentence_index, c.start) for c in claims}) == len(claims)
+        items = session.exec(select(ReviewItem)).all()
+        # one item per incident, never a merged second one, each with every outlet's figure
+        assert sorted(item.place for item in items) == sorted(p for p, _ in INCIDENTS)
+        assert {item.status for item in items} == {"open"}
+        for item in items:
+            values = {c.value for c in review.item_claims(session=session, item_id=item.id)}
+            assert values == {site.figure(o, item.place) for o in outlets}, item.place
+        links = session.exec(select(ReviewItemClaim.claim_id)).all()
+        assert len(links) == len(set(links)) == len(claims)
+        events = {(c.place, c.event) for c in claims}
+        assert len(events) == len(INCIDENTS)  # one event key per incident across workers

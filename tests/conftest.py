@@ -127,6 +127,19 @@ def any_db_url(request, tmp_path) -> str:
     return fresh_postgres(request.getfixturevalue("postgres_database"))
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_db_url(request, tmp_path):
+    """A database nothing has touched (no schema), once on each backend; on PostgreSQL a
+    database of its own, for tests that change the schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'new.db'}"
+        return
+    admin = request.getfixturevalue("postgres_server")
+    url = create_postgres_database(admin, f"ingest_new_{os.getpid()}_{uuid.uuid4().hex[:8]}")
+    yield url
+    drop_postgres_database(admin, url)
+
+
 @pytest.fixture
 def database_url(request, tmp_path) -> str:
     """The test's database on the backend chosen by ``INGEST_TEST_DB``."""

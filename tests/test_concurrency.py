@@ -9,14 +9,12 @@ import time
 from collections import Counter
 
 import pytest
-from sqlalchemy import func
 from sqlmodel import select
 
 from ingest import hostslots, pipeline, review
 from ingest.config import Settings, parse_sources
 from ingest.db import session_scope
-from ingest.models import Article, ArticleVersion, FigureClaim, ReviewItem, ReviewItemClaim
-from tests.busy_site import INCIDENTS, BusySite
+from tests.busy_site import BusySite, assert_stored_once
 
 
 @pytest.fixture
@@ -71,27 +69,6 @@ def _slow_flagging(monkeypatch, seconds: float = 0.05) -> None:
         return flag(**kwargs)
 
     monkeypatch.setattr(review, "flag_conflicts", paused)
-
-
-def assert_stored_once(url: str, site: BusySite, outlets: list[str]) -> None:
-    with session_scope(url) as session:
-        urls = [a.url for a in session.exec(select(Article))]
-        assert sorted(urls) == sorted(u for o in outlets for u in site.urls(o))
-        assert session.exec(select(func.count()).select_from(ArticleVersion)).one() == len(urls)
-        claims = session.exec(select(FigureClaim)).all()
-        assert len(claims) == len(urls)  # one figure per article
-        assert len({(c.version_id, c.sentence_index, c.start) for c in claims}) == len(claims)
-        items = session.exec(select(ReviewItem)).all()
-        # one item per incident, never a merged second one, each with every outlet's figure
-        assert sorted(item.place for item in items) == sorted(p for p, _ in INCIDENTS)
-        assert {item.status for item in items} == {"open"}
-        for item in items:
-            values = {c.value for c in review.item_claims(session=session, item_id=item.id)}
-            assert values == {site.figure(o, item.place) for o in outlets}, item.place
-        links = session.exec(select(ReviewItemClaim.claim_id)).all()
-        assert len(links) == len(set(links)) == len(claims)
-        events = {(c.place, c.event) for c in claims}
-        assert len(events) == len(INCIDENTS)  # one event key per incident across workers
 
 
 def test_overlapping_runs_at_once_store_everything_once(any_db_url, site, monkeypatch):

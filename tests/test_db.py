@@ -1,0 +1,167 @@
+"""The schema's versions: new databases, migrations, outdated databases, `ingest db`."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+from typer.testing import CliRunner
+
+from ingest import db
+from ingest.cli import app
+from ingest.errors import ConfigError
+
+NEW_REVISION = '''"""A later revision, for the test."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_test_run_trigger", "run", ["trigger"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_test_run_trigger", "run")
+'''
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    yield
+    for cached in (db.get_engine, db.open_engine, db._script, db._known_revisions):
+        cached.cache_clear()
+
+
+def _differences(url: str) -> list:
+    with db.open_engine(url).connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, SQLModel.metadata)
+
+
+def test_the_migrations_build_what_the_models_define(new_db_url):
+    before, after = db.upgrade(new_db_url)
+    assert (before.current, before.new) == (None, True)
+    assert after.up_to_date and after.current == after.head
+    assert _differences(new_db_url) == []
+
+
+def test_a_new_database_is_created_at_the_newest_revision(new_db_url):
+    db.get_engine(new_db_url)
+    state = db.current(new_db_url)
+    assert state.up_to_date and state.has_tables
+    assert _differences(new_db_url) == []
+
+
+def test_workers_starting_together_create_the_schema_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    errors = []
+
+    def start():
+        try:
+            db._ensure_schema(db.create_engine(url, connect_args={"timeout": 30}))
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert db.current(url).up_to_date
+
+
+def test_a_database_made_before_migrations_is_refused_then_adopted(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = db.open_engine(url)
+    SQLModel.metadata.create_all(engine)  # what get_engine did before migrations
+    with engine.begin() as connection:
+        connection.execute(text("DROP INDEX ix_review_item_status_priority"))
+        connection.execute(text("DROP TABLE host_slot"))
+    with pytest.raises(ConfigError, match=r"made before migrations .*`ingest db upgrade`"):
+        db.get_engine(url)
+
+    before, after = db.upgrade(url)
+    assert before.current is None and before.has_tables and after.up_to_date
+    assert _differences(url) == []  # the missing index and table were created
+    assert db.get_engine(url)
+
+
+@pytest.fixture
+def newer_code(tmp_path, monkeypatch):
+    """The migrations plus a revision 0002, as a newer version of the code would ship them."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(db.alembic_config().get_main_option("script_location"), scripts,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_test.py").write_text(NEW_REVISION)
+    plain = db.alembic_config
+
+    def config(url=None):
+        result = plain(url)
+        result.set_main_option("script_location", str(scripts))
+        return result
+
+    monkeypatch.setattr(db, "alembic_config", config)
+    for cached in (db._script, db._known_revisions, db.get_engine):
+        cached.cache_clear()
+    return scripts
+
+
+def test_an_older_revision_is_refused_until_upgraded(new_db_url, newer_code):
+    db.upgrade(new_db_url, "0001")  # made by the code before
+    with pytest.raises(ConfigError, match=r"at revision 0001; `ingest db upgrade` brings it "
+                                          r"to 0002"):
+        db.get_engine(new_db_url)
+    before, after = db.upgrade(new_db_url)
+    assert (before.current, after.current) == ("0001", "0002")
+    with db.open_engine(new_db_url).connect() as connection:
+        names = {index["name"] for index in inspect(connection).get_indexes("run")}
+    assert "ix_test_run_trigger" in names
+    assert db.get_engine(new_db_url)
+
+
+def test_a_newer_database_is_refused_by_older_code(new_db_url, newer_code, monkeypatch):
+    db.upgrade(new_db_url)  # at 0002
+    shutil.rmtree(newer_code / "versions" / "__pycache__", ignore_errors=True)
+    (newer_code / "versions" / "0002_test.py").unlink()  # the older code knows only 0001
+    for cached in (db._script, db._known_revisions, db.get_engine):
+        cached.cache_clear()
+    with pytest.raises(ConfigError, match="unknown to this code"):
+        db.get_engine(new_db_url)
+    with pytest.raises(ConfigError, match="unknown to this code"):
+        db.upgrade(new_db_url)
+
+
+def test_cli_db_current_and_upgrade(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    result = runner.invoke(app, ["--db", url, "db", "current"])
+    assert result.exit_code == 0 and "empty" in result.output
+    result = runner.invoke(app, ["--db", url, "db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "upgraded from nothing to 0001" in result.output
+    result = runner.invoke(app, ["--db", url, "db", "upgrade"])
+    assert "already at revision 0001" in result.output
+    result = runner.invoke(app, ["--db", url, "db", "current"])
+    assert result.exit_code == 0 and "at revision 0001 (the newest)" in result.output
+
+
+def test_cli_refuses_an_outdated_database_with_exit_code_2(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    SQLModel.metadata.create_all(db.open_engine(url))
+    result = CliRunner().invoke(app, ["--db", url, "runs", "list"])
+    assert result.exit_code == 2
+    assert "made before migrations" in result.output and "`ingest db upgrade`" in result.output
+    result = CliRunner().invoke(app, ["--db", url, "db", "current"])
+    assert result.exit_code == 1 and "made before migrations" in result.output
