@@ -118,4 +118,31 @@ def test_wait_for_host_slot_paces_one_host(any_db_url):
         return time.monotonic() - started
 
     assert asyncio.run(three()) >= 0.19
+    gate = hostslots.host_gate(any_db_url)  # the shape fetch.Fetcher(host_gate=...) takes
+    started = time.monotonic()
+    asyncio.run(gate("a.example", 0.1))  # the last slot above ends 0.1 s after it started
+    assert time.monotonic() - started >= 0.05
     assert asyncio.run(hostslots.wait_for_host_slot(any_db_url, "b.example", 0)) == 0.0
+
+
+def test_two_prefect_flow_runs_at_once(prefect_server, pg_url, monkeypatch, tmp_path):
+    """Two real runs of the ``ingest`` flow, overlapping sources, at once on PostgreSQL."""
+    from flows.ingest import ingest
+
+    for key, value in {"INGEST_DATABASE_URL": pg_url, "INGEST_HOST_MIN_INTERVAL": "0",
+                       "INGEST_MIN_TEXT_CHARS": "100", "INGEST_ALLOW_PRIVATE_NETWORKS": "true",
+                       "INGEST_BATCH_SIZE": "2"}.items():
+        monkeypatch.setenv(key, value)
+    _slow_flagging(monkeypatch)
+    with BusySite(outlets=4) as site:
+        first, second = tmp_path / "first.toml", tmp_path / "second.toml"
+        first.write_text(site.busy_toml(["o0", "o1", "o2"]))
+        second.write_text(site.busy_toml(["o1", "o2", "o3", "o0"]))
+        results = _in_threads(*(lambda path=path: ingest(sources_file=str(path), force=True,
+                                                         trigger="test")
+                                for path in (first, second)))
+        for result in results:
+            assert isinstance(result, dict), result
+            assert set(result["counts"]) <= {"stored", "unchanged", "feed_failures"}, result
+        assert sum(r["counts"].get("stored", 0) for r in results) == 12
+        assert_stored_once(pg_url, site, site.outlets)

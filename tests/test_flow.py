@@ -1,21 +1,15 @@
-"""The real Prefect flow, end to end, against local HTTP servers (one Prefect test server)."""
+"""The real Prefect flow, end to end, against local HTTP servers (the session's Prefect test
+server: ``prefect_server`` in conftest.py)."""
 
 import json
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
 from ingest import review, store
 from ingest.cli import app
 from ingest.db import session_scope
 from tests.faulty_site import FaultySite
-
-
-@pytest.fixture(scope="module")
-def prefect_server():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 @pytest.fixture

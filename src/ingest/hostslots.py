@@ -66,3 +66,13 @@ async def wait_for_host_slot(database_url: str, host: str, interval: float) -> f
     if delay > 0:
         await asyncio.sleep(delay)
     return delay
+
+
+def host_gate(database_url: str):
+    """``wait_for_host_slot`` on one database, in the shape of ``fetch.HostGate``:
+    ``Fetcher(settings, host_gate=host_gate(settings.database_url))``."""
+
+    async def gate(host: str, interval: float) -> None:
+        await wait_for_host_slot(database_url, host, interval)
+
+    return gate
