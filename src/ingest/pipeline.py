@@ -44,6 +44,7 @@ from ingest.db import session_scope
 from ingest.discover import Candidate, discover_source
 from ingest.extract import ExtractedArticle, extract_article
 from ingest.fetch import FetchedPage, Fetcher
+from ingest.hostslots import host_gate
 from ingest.models import Article, ArticleVersion, FigureClaim, ReviewItem, utcnow
 from ingest.urls import canonical_url, declared_canonical, same_site
 
@@ -337,7 +338,8 @@ class _fetcher:
     async def __aenter__(self) -> Fetcher:
         if self.given is not None:
             return self.given
-        self.own = Fetcher(self.settings)
+        # the per-host pace is kept in the database, so it holds across workers
+        self.own = Fetcher(self.settings, host_gate=host_gate(self.settings.database_url))
         return self.own
 
     async def __aexit__(self, *exc) -> None:
