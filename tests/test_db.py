@@ -16,13 +16,14 @@ from ingest import db
 from ingest.cli import app
 from ingest.errors import ConfigError
 
+HEAD = db._script().get_current_head()  # the newest revision this code ships
 NEW_REVISION = '''"""A later revision, for the test."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "HEAD_REVISION"
 branch_labels = None
 depends_on = None
 
@@ -33,7 +34,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_test_run_trigger", "run")
-'''
+'''.replace("HEAD_REVISION", HEAD)
 
 
 @pytest.fixture(autouse=True)
@@ -100,11 +101,11 @@ def test_a_database_made_before_migrations_is_refused_then_adopted(tmp_path):
 
 @pytest.fixture
 def newer_code(tmp_path, monkeypatch):
-    """The migrations plus a revision 0002, as a newer version of the code would ship them."""
+    """The migrations plus a revision 9999, as a newer version of the code would ship them."""
     scripts = tmp_path / "migrations"
     shutil.copytree(db.alembic_config().get_main_option("script_location"), scripts,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test.py").write_text(NEW_REVISION)
+    (scripts / "versions" / "9999_test.py").write_text(NEW_REVISION)
     plain = db.alembic_config
 
     def config(url=None):
@@ -119,12 +120,12 @@ def newer_code(tmp_path, monkeypatch):
 
 
 def test_an_older_revision_is_refused_until_upgraded(new_db_url, newer_code):
-    db.upgrade(new_db_url, "0001")  # made by the code before
-    with pytest.raises(ConfigError, match=r"at revision 0001; `ingest db upgrade` brings it "
-                                          r"to 0002"):
+    db.upgrade(new_db_url, HEAD)  # made by the code before
+    with pytest.raises(ConfigError, match=rf"at revision {HEAD}; `ingest db upgrade` brings it "
+                                          r"to 9999"):
         db.get_engine(new_db_url)
     before, after = db.upgrade(new_db_url)
-    assert (before.current, after.current) == ("0001", "0002")
+    assert (before.current, after.current) == (HEAD, "9999")
     with db.open_engine(new_db_url).connect() as connection:
         names = {index["name"] for index in inspect(connection).get_indexes("run")}
     assert "ix_test_run_trigger" in names
@@ -132,9 +133,9 @@ def test_an_older_revision_is_refused_until_upgraded(new_db_url, newer_code):
 
 
 def test_a_newer_database_is_refused_by_older_code(new_db_url, newer_code, monkeypatch):
-    db.upgrade(new_db_url)  # at 0002
+    db.upgrade(new_db_url)  # at 9999
     shutil.rmtree(newer_code / "versions" / "__pycache__", ignore_errors=True)
-    (newer_code / "versions" / "0002_test.py").unlink()  # the older code knows only 0001
+    (newer_code / "versions" / "9999_test.py").unlink()  # the older code stops at HEAD
     for cached in (db._script, db._known_revisions, db.get_engine):
         cached.cache_clear()
     with pytest.raises(ConfigError, match="unknown to this code"):
@@ -150,11 +151,11 @@ def test_cli_db_current_and_upgrade(tmp_path, monkeypatch):
     assert result.exit_code == 0 and "empty" in result.output
     result = runner.invoke(app, ["--db", url, "db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "upgraded from nothing to 0001" in result.output
+    assert f"upgraded from nothing to {HEAD}" in result.output
     result = runner.invoke(app, ["--db", url, "db", "upgrade"])
-    assert "already at revision 0001" in result.output
+    assert f"already at revision {HEAD}" in result.output
     result = runner.invoke(app, ["--db", url, "db", "current"])
-    assert result.exit_code == 0 and "at revision 0001 (the newest)" in result.output
+    assert result.exit_code == 0 and f"at revision {HEAD} (the newest)" in result.output
 
 
 def test_cli_refuses_an_outdated_database_with_exit_code_2(tmp_path):
@@ -165,3 +166,12 @@ def test_cli_refuses_an_outdated_database_with_exit_code_2(tmp_path):
     assert "made before migrations" in result.output and "`ingest db upgrade`" in result.output
     result = CliRunner().invoke(app, ["--db", url, "db", "current"])
     assert result.exit_code == 1 and "made before migrations" in result.output
+
+
+def test_a_database_at_0001_gets_the_version_notes(new_db_url):
+    db.upgrade(new_db_url, "0001")
+    db.upgrade(new_db_url)
+    with db.open_engine(new_db_url).connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("article_version")}
+    assert {"modified_at", "update_note"} <= columns
+    assert _differences(new_db_url) == []

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import htmldate
 import trafilatura
 from lxml import html as lxml_html
 
@@ -35,6 +36,8 @@ class ExtractedArticle:
     language: str | None
     description: str | None
     content_hash: str
+    modified: date | None = None  # the page's own "updated" date, when it states one
+    update_note: str | None = None  # "Correction: ...", "Updated ...", "First modification:"
 
 
 def extract_article(html: str, *, url: str, min_chars: int = 0) -> ExtractedArticle:
@@ -72,7 +75,33 @@ def extract_article(html: str, *, url: str, min_chars: int = 0) -> ExtractedArti
         language=document.language or page_language(html),
         description=_clean(document.description),
         content_hash=content_hash(text),
+        modified=_modified(html, url),
+        update_note=update_note(text),
     )
+
+
+_NOTE_RE = re.compile(
+    r"^(?:first|second|third|last)\s+modification\b.*|"
+    r"^(?:correction|clarification|editor['’]s\s+note|update|updated)\b\s*[:(\-–—].*|"
+    r"^(?:this\s+(?:article|story)\s+(?:has\s+been|was)\s+(?:updated|corrected|amended))\b.*",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def update_note(text: str) -> str | None:
+    """The article's own note on a revision ("First modification:", "Correction: ..."),
+    as its first 300 characters."""
+    match = _NOTE_RE.search(text)
+    return match.group(0).strip()[:300] if match else None
+
+
+def _modified(html: str, url: str) -> date | None:
+    """The last-modified date the page declares (meta tags and the like; no deep search)."""
+    try:
+        found = htmldate.find_date(html, url=url, original_date=False, extensive_search=False)
+    except (ValueError, TypeError):
+        return None
+    return _to_date(found)
 
 
 def normalise_text(text: str) -> str:

@@ -62,6 +62,8 @@ class ArticleVersion(SQLModel, table=True):
     language: str | None = None
     description: str | None = Field(default=None, sa_column=Column(Text))
     text: str = Field(sa_column=Column(Text, nullable=False))
+    modified_at: date | None = None  # the page's own "updated" date
+    update_note: str | None = Field(default=None, sa_column=Column(Text))  # "Correction: ..."
 
 
 class FigureClaim(SQLModel, table=True):

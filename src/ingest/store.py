@@ -98,6 +98,8 @@ def save_article_version(
         language=extracted.language,
         description=extracted.description,
         text=extracted.text,
+        modified_at=extracted.modified,
+        update_note=extracted.update_note,
     )
     session.add(version)
     article.latest_version = version.version
