@@ -1,4 +1,5 @@
-"""The ingestion flow: discover -> (fetch, extract, store, claims, conflicts) per batch.
+"""The ingestion flows: discover -> (fetch, extract, store, claims, conflicts) per batch, and
+the recheck of recent articles for revisions.
 
 Thin on purpose: each task wraps one library call in ``ingest.pipeline``. Tasks are sized per
 source (discovery) and per batch of ``INGEST_BATCH_SIZE`` URLs (everything after discovery),
@@ -26,12 +27,32 @@ async def discover_source(source: Source, run_id: int) -> list[Candidate]:
 
 
 @task(name="process-batch", cache_policy=NO_CACHE)
-async def process_batch(candidates: list[Candidate], run_id: int, force: bool) -> dict:
-    report = await pipeline.process_batch(candidates, get_settings(), run_id=run_id, force=force)
+async def process_batch(candidates: list[Candidate], run_id: int, force: bool,
+                        recheck: bool = False) -> dict:
+    report = await pipeline.process_batch(candidates, get_settings(), run_id=run_id,
+                                          force=force, recheck=recheck)
     return {
         "outcomes": dict(report.outcomes),
         "claims": report.claims,
         "review_items": sorted(report.review_items),
+    }
+
+
+async def _in_batches(candidates: list[Candidate], run_id: int, *, force: bool = False,
+                      recheck: bool = False) -> dict:
+    """One task per batch of ``INGEST_BATCH_SIZE`` URLs; the run's summary."""
+    settings = get_settings()
+    claims, items = 0, set()
+    for start in range(0, len(candidates), settings.batch_size):
+        part = await process_batch(candidates[start : start + settings.batch_size], run_id,
+                                   force, recheck)
+        claims += part["claims"]
+        items.update(part["review_items"])
+    return {
+        "run_id": run_id,
+        "counts": pipeline.finish_run(settings, run_id=run_id),
+        "claims": claims,
+        "review_items": sorted(items),
     }
 
 
@@ -76,18 +97,20 @@ async def ingest(
         found = await asyncio.gather(*(discover_source(s, run_id) for s in selected))
         candidates = pipeline.unique_candidates(c for batch in found for c in batch)
 
-    size = settings.batch_size
-    summary = {"outcomes": {}, "claims": 0, "review_items": []}
-    for start in range(0, len(candidates), size):
-        part = await process_batch(candidates[start : start + size], run_id, force)
-        for key, count in part["outcomes"].items():
-            summary["outcomes"][key] = summary["outcomes"].get(key, 0) + count
-        summary["claims"] += part["claims"]
-        summary["review_items"] += part["review_items"]
-    counts = pipeline.finish_run(settings, run_id=run_id)
-    return {
-        "run_id": run_id,
-        "counts": counts,
-        "claims": summary["claims"],
-        "review_items": sorted(set(summary["review_items"])),
-    }
+    return await _in_batches(candidates, run_id, force=force)
+
+
+@flow(name="recheck")
+async def recheck(limit: int = 1000, trigger: str = "schedule") -> dict:
+    """Fetch recent articles again (conditionally) and store a version when the text changed;
+    a figure changed between versions raises a review item of kind ``modified``.
+
+    Args:
+        limit: at most this many articles per run, least recently checked first.
+        trigger: recorded with the run.
+    """
+    settings = get_settings()
+    run_id = pipeline.start_run(settings, trigger=trigger, sources=["(recheck)"],
+                                flow_run_id=str(flow_run.id) if flow_run.id else None)
+    candidates = pipeline.due_for_recheck(settings, limit=limit)
+    return await _in_batches(candidates, run_id, recheck=True)

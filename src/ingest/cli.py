@@ -92,12 +92,12 @@ def main(
 # -- ingestion ------------------------------------------------------------------------------
 
 
-def _run_flow(**parameters) -> dict:
-    from ingest.runner import prepare_prefect, run_ingest
+def _run_flow(*, flow: str = "ingest", **parameters) -> dict:
+    from ingest import runner
 
-    mode = prepare_prefect()
+    mode = runner.prepare_prefect()
     started = time.monotonic()
-    summary = run_ingest(**parameters)
+    summary = (runner.run_recheck if flow == "recheck" else runner.run_ingest)(**parameters)
     summary["seconds"] = round(time.monotonic() - started, 1)
     summary["prefect"] = mode.describe()
     return summary
@@ -166,6 +166,15 @@ def add(
     summary = _run_flow(sources_file=str(config) if config else None, urls=urls,
                         trigger="tip")
     _print_summary(summary)
+
+
+@app.command()
+@edge
+def recheck(
+    limit: Annotated[int, typer.Option(min=1, help="At most this many articles.")] = 1000,
+) -> None:
+    """Fetch recent articles again and store a new version where the text changed."""
+    _print_summary(_run_flow(flow="recheck", limit=limit, trigger="manual"))
 
 
 @app.command()

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     min_text_chars: int = Field(
         200, ge=0, description="Pages whose extracted text is shorter are recorded as skipped."
     )
+    recheck_max_age_hours: float = Field(
+        72, ge=0, description="Articles first stored longer ago than this are no longer "
+        "re-checked for changes."
+    )
     event_window_days: int = Field(
         1, ge=0, description="Claims about one place this many days apart may be one incident."
     )

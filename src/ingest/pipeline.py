@@ -32,7 +32,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
@@ -99,6 +99,51 @@ async def discover(source: Source, settings: Settings, *, run_id: int,
     return found.candidates
 
 
+#: How often an article is fetched again, by its age since we first stored it: often while
+#: a story is fresh and still being revised, less after a day; never after
+#: ``INGEST_RECHECK_MAX_AGE_HOURS``.
+RECHECK_TIERS: tuple[tuple[timedelta, timedelta], ...] = (
+    (timedelta(hours=6), timedelta(minutes=30)),
+    (timedelta(hours=24), timedelta(hours=2)),
+    (timedelta.max, timedelta(hours=12)),
+)
+
+
+def recheck_due(*, first_seen: datetime, last_checked: datetime, now: datetime,
+                max_age: timedelta) -> bool:
+    """Pure: is an article first stored at ``first_seen`` due for another look?"""
+    age = now - first_seen
+    if age > max_age:
+        return False
+    interval = next(every for younger_than, every in RECHECK_TIERS if age < younger_than)
+    return now - last_checked >= interval
+
+
+def due_for_recheck(settings: Settings, *, limit: int,
+                    now: datetime | None = None) -> list[Candidate]:
+    """Recent articles whose next look is due, least recently checked first."""
+    now = now or utcnow()
+    max_age = timedelta(hours=settings.recheck_max_age_hours)
+    with session_scope(settings.database_url) as session:
+        recent = session.exec(
+            select(Article)
+            .where(col(Article.first_seen_at) >= now - max_age)
+            .order_by(col(Article.last_checked_at))
+        )
+        due = [
+            Candidate(url=article.url, source=article.source, listed_in="recheck")
+            for article in recent
+            if recheck_due(first_seen=_aware(article.first_seen_at),
+                           last_checked=_aware(article.last_checked_at), now=now,
+                           max_age=max_age)
+        ]
+    return due[:limit]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def unique_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
     """A URL listed by several sources is ingested once, for the first source listing it."""
     seen: set[str] = set()
@@ -129,12 +174,14 @@ async def process_batch(
     *,
     run_id: int,
     force: bool = False,
+    recheck: bool = False,
     fetcher: Fetcher | None = None,
 ) -> BatchReport:
     """Fetch, extract, store, parse claims and flag conflicts for a batch of candidates.
 
-    Known URLs are skipped unless ``force`` is set or the feed says the item was updated
-    after we last checked it.
+    Known URLs are skipped unless ``force`` is set, ``recheck`` is set (a conditional
+    re-fetch: a 304 or the same text costs no new version), or the feed says the item was
+    updated after we last checked it.
     """
     report = BatchReport()
     with session_scope(settings.database_url) as session:
@@ -143,7 +190,8 @@ async def process_batch(
         for candidate in candidates:
             article = known.get(candidate.url)
             updated = candidate.updated
-            if article is None or force or (updated and updated > article.last_checked_at):
+            if (article is None or force or recheck
+                    or (updated and updated > article.last_checked_at)):
                 # validators of the stored copy make the request conditional (not with force:
                 # a forced fetch reads the page in full)
                 todo.append((candidate, None if article is None or force else _Known(

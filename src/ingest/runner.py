@@ -59,3 +59,10 @@ def run_ingest(**parameters) -> dict:
     from flows.ingest import ingest
 
     return asyncio.run(ingest(**parameters))
+
+
+def run_recheck(**parameters) -> dict:
+    """Run the ``recheck`` flow once in this process and return its summary."""
+    from flows.ingest import recheck
+
+    return asyncio.run(recheck(**parameters))
