@@ -127,7 +127,7 @@ def test_wait_for_host_slot_paces_one_host(any_db_url):
 
 def test_two_prefect_flow_runs_at_once(prefect_server, pg_url, monkeypatch, tmp_path):
     """Two real runs of the ``ingest`` flow, overlapping sources, at once on PostgreSQL."""
-    from flows.ingest import ingest
+    from flows.ingestion import ingest
 
     for key, value in {"INGEST_DATABASE_URL": pg_url, "INGEST_HOST_MIN_INTERVAL": "0",
                        "INGEST_MIN_TEXT_CHARS": "100", "INGEST_ALLOW_PRIVATE_NETWORKS": "true",

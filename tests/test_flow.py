@@ -25,7 +25,7 @@ def test_flow_end_to_end(prefect_server, settings, site, tmp_path, monkeypatch):
     monkeypatch.setenv("INGEST_MAX_RESPONSE_BYTES", "100000")
     monkeypatch.setenv("INGEST_FETCH_ATTEMPTS", "2")
     monkeypatch.setenv("INGEST_RETRY_BACKOFF", "0.01")
-    from flows.ingest import ingest
+    from flows.ingestion import ingest
 
     sources = tmp_path / "sources.toml"
     sources.write_text(site.sources_toml() + site.faults_toml())

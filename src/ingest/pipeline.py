@@ -1,6 +1,6 @@
 """The data path for one batch of URLs: fetch -> extract -> store -> claims -> conflicts.
 
-These are the library functions the Prefect flow composes (``flows/ingest.py``); they can be
+These are the library functions the Prefect flow composes (``flows/ingestion.py``); they can be
 called and tested without Prefect. Each URL ends with exactly one recorded outcome:
 
 =========== ==================================================================

@@ -56,13 +56,13 @@ def prepare_prefect() -> PrefectMode:
 
 def run_ingest(**parameters) -> dict:
     """Run the ``ingest`` flow once in this process and return its summary."""
-    from flows.ingest import ingest
+    from flows.ingestion import ingest
 
     return asyncio.run(ingest(**parameters))
 
 
 def run_recheck(**parameters) -> dict:
     """Run the ``recheck`` flow once in this process and return its summary."""
-    from flows.ingest import recheck
+    from flows.ingestion import recheck
 
     return asyncio.run(recheck(**parameters))

@@ -5,6 +5,9 @@ Thin on purpose: each task wraps one library call in ``ingest.pipeline``. Tasks 
 source (discovery) and per batch of ``INGEST_BATCH_SIZE`` URLs (everything after discovery),
 so that Prefect's per-task cost stays a small share of the run. Per-URL outcomes are kept in
 our own tables (``ingest runs show ID``), not as Prefect task runs.
+
+(Named ``ingestion`` and not ``ingest``: Prefect loads a deployment's entrypoint file as a
+module named after the file, and a module ``ingest`` would shadow the ``ingest`` package.)
 """
 
 from __future__ import annotations
