@@ -94,7 +94,7 @@ VAGUE: list[tuple[str, float, float]] = [
     (r"several", 3, 9),
     (r"tens(?=\s+of\b)", 20, 99),
     (r"dozens", 24, 99),
-    (r"scores(?=\s+of\b)", 40, 99),
+    (r"scores(?=\s+(?:of|dead|killed|injured|wounded|were|others|more)\b)", 40, 99),
     (r"hundreds", 200, 999),
     (r"thousands", 2_000, 9_999),
     (r"millions", 2_000_000, 99_999_999),
