@@ -198,13 +198,6 @@ def list_items(
     return list(session.exec(query))
 
 
-def status_counts(*, session: Session) -> dict[str, int]:
-    rows = session.exec(
-        select(ReviewItem.status, func.count()).group_by(ReviewItem.status)
-    ).all()
-    return {status: 0 for status in STATUSES} | dict(rows)
-
-
 def get_item(*, session: Session, item_id: int) -> ItemView:
     item = session.get(ReviewItem, item_id)
     if item is None:

@@ -25,10 +25,6 @@ _QUIET = {
 class PrefectMode:
     server_url: str | None
 
-    @property
-    def temporary(self) -> bool:
-        return self.server_url is None
-
     def describe(self) -> str:
         if self.server_url:
             return f"Prefect server {self.server_url} (run history kept there)"

@@ -119,7 +119,6 @@ class _Figure:
     subject: str | None
     subject_text: str | None
     measure: str | None
-    own_subject: bool
     end: int  # end of the quote ("none of the buildings" includes the noun)
 
 
@@ -302,7 +301,7 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
         end = m.end
         if m.kind == "zero" and m.noun_end is not None and own and noun_end:
             end = noun_end
-        figures.append(_Figure(m, subject, subject_text, measure, own, end))
+        figures.append(_Figure(m, subject, subject_text, measure, end))
     for fig, following in zip(figures, figures[1:], strict=False):
         # "30 soldiers and 39 fighters had been killed", "Five civilians including three
         # children were killed": a measure-less figure joined to the next one shares its measure

@@ -204,12 +204,6 @@ def find_subject(sentence: str, pos: int) -> tuple[str, str, int] | None:
     return key, text, end
 
 
-def subject_key(noun_phrase: str) -> str | None:
-    """Canonical subject of a noun phrase ("Russian servicemen" -> "soldiers")."""
-    found = find_subject(" " + noun_phrase, 0)
-    return found[0] if found else None
-
-
 def next_word(sentence: str, pos: int) -> str | None:
     """The word following ``pos`` (skipping "other"), lower-cased."""
     m = _NEXT_WORD_RE.match(sentence, pos)
