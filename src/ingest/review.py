@@ -68,13 +68,17 @@ def flag_conflicts(
 ) -> list[ReviewItem]:
     """Check each new claim against earlier claims; open or join review items."""
     touched: dict[int, ReviewItem] = {}
+    previous: dict[int, list[FigureClaim]] = {}  # claims of the version before, per version
     for claim in claims:
+        if not (claim.place and claim.measure and claim.subject):
+            continue  # a figure without place, measure or subject is compared with nothing
+        if claim.version_id not in previous:
+            previous[claim.version_id] = store.previous_version_claims(
+                session=session, article_id=claim.article_id, version_id=claim.version_id
+            )
         candidates = store.comparable_candidates(
             session=session, claim=claim, window_days=window_days
-        )
-        candidates += store.previous_version_claims(
-            session=session, article_id=claim.article_id, version_id=claim.version_id
-        )
+        ) + previous[claim.version_id]
         conflicts = find_conflicts(claim, candidates, window_days=window_days)
         if not conflicts:
             continue
