@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from ingest.claims import Claim
-from ingest.claims.places import PARENTS
+from ingest.claims.places import neighbourhood, top_place
 from ingest.conflicts import CASUALTY_MEASURES
 from ingest.extract import ExtractedArticle
 from ingest.fetch import FetchedPage
@@ -134,16 +134,6 @@ def _lock_article(*, session: Session, url: str, source: str, now) -> Article:
 INCIDENT_LOCKS = 0x1A6E  # namespace of the advisory locks taken by ``lock_incidents``
 
 
-def incident_area(place: str) -> str:
-    """The top place above ``place`` (itself when it has no parent): two claims that may be
-    compared or linked to one incident always share it."""
-    seen = {place}
-    while place in PARENTS and PARENTS[place] not in seen:
-        place = PARENTS[place]
-        seen.add(place)
-    return place
-
-
 def lock_incidents(*, session: Session, places: Iterable[str | None]) -> None:
     """Serialise, across workers, the transactions storing claims about these places.
 
@@ -152,7 +142,7 @@ def lock_incidents(*, session: Session, places: Iterable[str | None]) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    keys = sorted({(INCIDENT_LOCKS << 32) | zlib.crc32(incident_area(p).encode())
+    keys = sorted({(INCIDENT_LOCKS << 32) | zlib.crc32(top_place(p).encode())
                    for p in places if p})
     for key in keys:
         session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=key))
@@ -252,7 +242,7 @@ def comparable_candidates(
     measures = {claim.measure}
     if claim.measure in CASUALTY_MEASURES:
         measures |= CASUALTY_MEASURES  # zero claims about casualties cover killed/injured
-    places = {claim.place, *related_places(claim.place)}
+    places = neighbourhood(claim.place)
     query = (
         select(FigureClaim)
         .where(col(FigureClaim.place).in_(places))
@@ -270,14 +260,6 @@ def comparable_candidates(
             )
         )
     return list(session.exec(query.order_by(col(FigureClaim.id))))
-
-
-def related_places(place: str) -> set[str]:
-    """The places a claim about ``place`` is compared with: its parent and its children."""
-    related = {child for child, parent in PARENTS.items() if parent == place}
-    if place in PARENTS:
-        related.add(PARENTS[place])
-    return related
 
 
 def previous_version_claims(*, session: Session, article_id: int, version_id: int) -> list:

@@ -65,10 +65,33 @@ def _variant_regex(name: str) -> str:
 VARIANTS, KINDS, PARENTS = _load()
 
 
+_CHILDREN: dict[str, frozenset[str]] = {}
+for _child, _parent in PARENTS.items():
+    _CHILDREN[_parent] = _CHILDREN.get(_parent, frozenset()) | {_child}
+
+
 def within(a: str | None, b: str | None) -> bool:
     """Same place, or one lies directly in the other (a district in its city)."""
     return a is not None and b is not None and (a == b or PARENTS.get(a) == b
                                                  or PARENTS.get(b) == a)
+
+
+def neighbourhood(place: str) -> set[str]:
+    """``place`` and every place :func:`within` it: its parent and its children."""
+    related = {place, *_CHILDREN.get(place, ())}
+    if place in PARENTS:
+        related.add(PARENTS[place])
+    return related
+
+
+def top_place(place: str) -> str:
+    """The top place above ``place`` (itself when it has no parent): two places for which
+    :func:`within` holds always share it."""
+    seen = {place}
+    while place in PARENTS and PARENTS[place] not in seen:
+        place = PARENTS[place]
+        seen.add(place)
+    return place
 _PLACE_RE = re.compile(
     r"(?<![\w'’-])(?P<name>"
     + "|".join(_variant_regex(v) for v in sorted(VARIANTS, key=len, reverse=True))
