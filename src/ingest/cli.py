@@ -97,7 +97,7 @@ def _run_flow(*, flow: str = "ingest", **parameters) -> dict:
 
     mode = runner.prepare_prefect()
     started = time.monotonic()
-    summary = (runner.run_recheck if flow == "recheck" else runner.run_ingest)(**parameters)
+    summary = runner.run_flow(flow, **parameters)
     summary["seconds"] = round(time.monotonic() - started, 1)
     summary["prefect"] = mode.describe()
     return summary

@@ -50,15 +50,8 @@ def prepare_prefect() -> PrefectMode:
     return PrefectMode(server_url=str(url) if url else None)
 
 
-def run_ingest(**parameters) -> dict:
-    """Run the ``ingest`` flow once in this process and return its summary."""
-    from flows.ingestion import ingest
+def run_flow(name: str, **parameters) -> dict:
+    """Run the flow ``name`` (``ingest`` or ``recheck``) once in this process; its summary."""
+    from flows import ingestion
 
-    return asyncio.run(ingest(**parameters))
-
-
-def run_recheck(**parameters) -> dict:
-    """Run the ``recheck`` flow once in this process and return its summary."""
-    from flows.ingestion import recheck
-
-    return asyncio.run(recheck(**parameters))
+    return asyncio.run(getattr(ingestion, name)(**parameters))
