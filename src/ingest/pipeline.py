@@ -208,8 +208,8 @@ async def process_batch(
     async with _fetcher(settings, fetcher) as active:
         pages = await asyncio.gather(*(_fetch(active, c, k) for c, k in todo))
 
-    for (candidate, _known), page in zip(todo, pages, strict=True):
-        outcome = _store_one(candidate, page, settings, run_id=run_id, report=report)
+    for (candidate, known), page in zip(todo, pages, strict=True):
+        outcome = _store_one(candidate, page, known, settings, run_id=run_id, report=report)
         report.outcomes[outcome] += 1
     return report
 
@@ -236,8 +236,9 @@ async def _fetch(fetcher: Fetcher, candidate: Candidate,
         return exc
 
 
-def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError, settings: Settings,
-               *, run_id: int, report: BatchReport) -> str:
+def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError,
+               known: _Known | None, settings: Settings, *, run_id: int,
+               report: BatchReport) -> str:
     """Everything after the fetch for one URL, in one transaction; returns the outcome."""
     common = dict(run_id=run_id, source=candidate.source, url=candidate.url)
     if isinstance(page, errors.FetchError):
@@ -246,15 +247,13 @@ def _store_one(candidate: Candidate, page: FetchedPage | errors.FetchError, sett
             store.record_outcome(session=session, outcome=outcome, reason=page.reason,
                                  message=str(page), **common)
         return outcome
-    if page.not_modified:
+    if page.not_modified:  # only asked for with the stored copy's validators: ``known`` is set
         with session_scope(settings.database_url) as session:
-            article = session.exec(select(Article).where(Article.url == candidate.url)).first()
-            if article is not None:
-                article.last_checked_at = utcnow()
-                session.add(article)
+            article = session.get(Article, known.article_id)
+            article.last_checked_at = utcnow()
+            session.add(article)
             store.record_outcome(session=session, outcome="unchanged", reason="not_modified",
-                                 article_id=article.id if article else None,
-                                 version=article.latest_version if article else None,
+                                 article_id=known.article_id, version=known.version,
                                  message="HTTP 304: not modified since the stored version",
                                  **common)
         return "unchanged"
