@@ -247,17 +247,9 @@ def _load(session: Session, item_id: int) -> ReviewItem:
 
 
 def claim(*, session: Session, item_id: int, reviewer: str) -> ReviewItem:
-    """Take an open item; nobody else can resolve it until it is released."""
-    reviewer = _reviewer(reviewer)
-    item = _load(session, item_id)
-    if item.status == "resolved":
-        raise InvalidActionError(f"item {item_id} is already resolved")
-    if item.status == "claimed" and item.assignee != reviewer:
-        raise InvalidActionError(f"item {item_id} is held by {item.assignee}")
-    item.status, item.assignee, item.updated_at = "claimed", reviewer, utcnow()
-    session.add(item)
-    _log(session, item, reviewer, "claimed", None)
-    return item
+    """Take an open item; nobody else can resolve it until it is released. The same
+    atomic path as :func:`assign`, so the command line and the web cannot both win."""
+    return assign(session=session, item_id=item_id, reviewer=reviewer, assignee=reviewer)
 
 
 def release(*, session: Session, item_id: int, reviewer: str) -> ReviewItem:
