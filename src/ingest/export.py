@@ -72,31 +72,45 @@ def claims(*, session: Session, include_superseded: bool = False) -> Iterator[di
 
 
 def flags(*, session: Session) -> Iterator[dict]:
-    items = session.exec(select(ReviewItem).order_by(col(ReviewItem.id)))
-    for item in items:
-        members = session.exec(
-            select(FigureClaim.id)
-            .join(ReviewItemClaim, col(ReviewItemClaim.claim_id) == FigureClaim.id)
-            .where(ReviewItemClaim.item_id == item.id)
-            .order_by(col(FigureClaim.published_at).desc(), col(FigureClaim.id).desc())
+    """One record per review item; the claim ids of ``_CHUNK`` items come in one query."""
+    last_id = 0
+    while True:
+        items = session.exec(
+            select(ReviewItem).where(ReviewItem.id > last_id)
+            .order_by(col(ReviewItem.id)).limit(_CHUNK)
         ).all()
-        yield {
-            "id": item.id,
-            "kind": item.kind,
-            "status": item.status,
-            "event": item.event,
-            "measure": item.measure,
-            "subject": item.subject,
-            "claim_ids": list(members),
-            "created_at": _iso(item.created_at),
-            "priority": item.priority,
-            "assignee": item.assignee,
-            "verdict": item.verdict,
-            "note": item.note,
-            "resolved_by": item.resolved_by,
-            "resolved_at": _iso(item.resolved_at),
-            "merged_into": item.merged_into,
-        }
+        if not items:
+            return
+        last_id = items[-1].id
+        members: dict[int, list[int]] = {item.id: [] for item in items}
+        for item_id, claim_id in session.exec(
+            select(ReviewItemClaim.item_id, FigureClaim.id)
+            .join(FigureClaim, col(FigureClaim.id) == ReviewItemClaim.claim_id)
+            .where(col(ReviewItemClaim.item_id).in_(list(members)))
+            .order_by(col(FigureClaim.published_at).desc(), col(FigureClaim.id).desc())
+        ):
+            members[item_id].append(claim_id)
+        yield from (_flag_record(item, members[item.id]) for item in items)
+
+
+def _flag_record(item: ReviewItem, claim_ids: list[int]) -> dict:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "status": item.status,
+        "event": item.event,
+        "measure": item.measure,
+        "subject": item.subject,
+        "claim_ids": claim_ids,
+        "created_at": _iso(item.created_at),
+        "priority": item.priority,
+        "assignee": item.assignee,
+        "verdict": item.verdict,
+        "note": item.note,
+        "resolved_by": item.resolved_by,
+        "resolved_at": _iso(item.resolved_at),
+        "merged_into": item.merged_into,
+    }
 
 
 def articles(*, session: Session) -> Iterator[dict]:
