@@ -100,7 +100,8 @@ async def test_retry_after_is_honoured(settings, httpx_mock, status):
     sleeps = Sleeps()
     page = await fetch(settings, "https://news.example/a", sleeps=sleeps)
     assert page.attempts == 2
-    assert len(sleeps) == 1 and 6.5 < sleeps[0] <= 7  # the host was held back for 7 s
+    # held back by the 7 s Retry-After (not the 1 s backoff), less the time since the answer
+    assert len(sleeps) == 1 and 3 < sleeps[0] <= 7
 
 
 async def test_retry_after_beyond_the_budget_gives_up_at_once(settings, httpx_mock):
@@ -325,8 +326,9 @@ async def test_robots_disallow_is_honoured_and_fetched_once(settings, httpx_mock
     assert info.value.reason == "robots"
     assert len(requests_to(httpx_mock, "https://news.example/robots.txt")) == 1
     assert requests_to(httpx_mock, "https://news.example/private/b") == []
-    # the Crawl-delay spaced the article request from the robots.txt request
-    assert len(sleeps) == 1 and 1.5 < sleeps[0] <= 2
+    # the Crawl-delay spaced the article request from the robots.txt request (by up to 2 s,
+    # less the time that request took: no wall-clock bound, which a loaded machine breaks)
+    assert len(sleeps) == 1 and 0 < sleeps[0] <= 2
 
 
 async def test_unreadable_robots_means_nothing_is_fetched(settings, httpx_mock):
