@@ -416,6 +416,8 @@ def _update_context(ctx: _Context, places, dates, implied, attributions) -> None
     if implied and not places:
         ctx.note_place(implied)
     for d in dates:
+        if d.coarse:
+            continue  # background ("in April"): not the date of what follows
         target = _place_of_date(places, d) or implied
         if target:
             ctx.place_dates[target] = d.date

@@ -11,6 +11,11 @@ Resolved expressions (``published`` = P):
 * explicit dates "January 1", "Jan. 1, 2023", "1 January 2023", "2023-01-02", "8/1/2023"
   (month/day unless that lies after P and day/month does not); a missing year is P's year, or
   the year before if that would put the date after P; "August 2013" -> the 1st of the month.
+* months and periods without a day: "in April", "earlier in July" -> the 1st of the latest
+  such month not after P; "last month" -> the 1st of the month before P's; "last year",
+  "earlier this year" -> January 1. These *coarse* dates mark background ("In July a suicide
+  bomb killed 16 in Hasaka"): a figure dated so is a different incident from the day's, and
+  the date is not carried to the following sentences.
 
 Announcement dates are not incident dates: a date directly after a saying verb ("Moscow said
 on Sunday", "said in a statement on Sunday", "told Reuters on Sunday") is flagged
@@ -48,13 +53,16 @@ _DATE_RE = re.compile(
     r"|\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]?s)?\b"
     r"|\b(?P<rel>yesterday|today|tonight|this\s+morning|overnight|last\s+night|"
     r"last\s+week(?:['’]?s)?)\b"
+    rf"|\b(?:in|during|early|late|mid|earlier\s+in|later\s+in)[\s-]+(?P<lm>{_MONTH})\b(?!\.?\s+\d)"
+    r"|\b(?P<lp>last\s+(?:month|year)|earlier\s+this\s+year)\b"
     r"|\b(?P<ny_>New\s+Year['’]?s?(?:\s+(?:night|eve|day))?)",
     re.IGNORECASE,
 )
 # Speed (see ._scan): every date expression starts at a word starting with one of these.
 _DATE_ANCHOR = _scan.Folded(
     r"\b(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|yesterday|today|tonight|this|overnight|last|new)"
+    r"thursday|friday|saturday|sunday|yesterday|today|tonight|this|overnight|last|new|in|"
+    r"during|early|late|mid|earlier|later)"
 )
 _CASE_SENSITIVE = re.compile(rf"{_MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
 _SAID_BEFORE_RE = re.compile(
@@ -77,6 +85,7 @@ class DateMention:
     end: int
     date: date
     incident: bool  # False for announcement dates and datelines
+    coarse: bool = False  # a month or a year ("in April", "last year"): background, not carried
 
 
 def _safe(year: int, month: int, day: int) -> date | None:
@@ -128,6 +137,14 @@ def _resolve(m: re.Match, published: date | None) -> date | None:
         return published
     if g["ny_"]:
         return date(published.year + (1 if published.month == 12 else 0), 1, 1)
+    if g["lm"]:  # "in April": the 1st of the latest April not after P
+        month = MONTHS[g["lm"][:3].lower()]
+        return date(published.year - (month > published.month), month, 1)
+    if g["lp"]:
+        period = re.sub(r"\s+", " ", g["lp"].lower())
+        if period == "last month":
+            return (published.replace(day=1) - timedelta(days=1)).replace(day=1)
+        return date(published.year - (period == "last year"), 1, 1)
     return None
 
 
@@ -137,7 +154,8 @@ def find_dates(sentence: str, published: date | None, *, dateline: bool = False)
     anchor, subject = _DATE_ANCHOR.scanner(sentence, _scan.folded(sentence))
     for m in _scan.finditer_at_anchors(_DATE_RE, sentence, anchor, subject):
         text = m.group(0)
-        if (m.group("dm") or m.group("mm") or m.group("om") or m.group("wd")) and not (
+        if (m.group("dm") or m.group("mm") or m.group("om") or m.group("wd")
+                or m.group("lm")) and not (
             _CASE_SENSITIVE.search(text)
         ):
             continue  # "may 5", "march" as verbs
@@ -153,5 +171,6 @@ def find_dates(sentence: str, published: date | None, *, dateline: bool = False)
             said = _SAID_BEFORE_RE.search(sentence, max(0, m.start() - 70), m.start())
             if said and not _INCIDENT_RE.search(said.group(0)):
                 incident = False
-        out.append(DateMention(m.start(), m.end(), resolved, incident))
+        out.append(DateMention(m.start(), m.end(), resolved, incident,
+                               coarse=bool(m.group("lm") or m.group("lp") or m.group("om"))))
     return out

@@ -9,7 +9,8 @@ wins ("a missile strike" is ``shelling``); a bare "strikes" or "raids" names no 
 say it of air strikes and of shelling alike). ``None`` when the sentence names none.
 
 ``total``: a cumulative figure over a period rather than one incident ("since 2011", "since
-the start of the war", "so far this year", "the war has killed"). Totals are only compared
+the start of the war", "so far this year", "the war has killed", "since then", "the five-year
+conflict", "seven days of airstrikes", "over the past week"). Totals are only compared
 with totals.
 """
 
@@ -35,7 +36,13 @@ _TOTAL_RE = re.compile(
     r"(?:19|20)\d\d\b|\bso\s+far\s+this\s+(?:year|month)\b|\bto\s+date\b|"
     r"\b(?:the|six-year|five-year|seven-year|civil)\s+(?:civil\s+)?(?:war|conflict)\s+"
     r"(?:has|have|had)\b|\b(?:war|conflict)\s+(?:that|which)\s+(?:has|have|had|began|started)"
-    r"\b|\bover\s+the\s+(?:past|last)\s+(?:\w+\s+)?years\b|\bin\s+total\b|\bcumulative\b",
+    r"\b|\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months|years)\b|"
+    r"\bin\s+total\b|\bcumulative\b|\bsince\s+then\b|"
+    r"\bsince\s+the\s+(?:conflict|war|uprising|revolution|crisis)\b|"
+    r"\bthroughout\s+the\s+(?:war|conflict|country)\b|"
+    r"\b(?:\w+-year|years-long)\s+(?:civil\s+)?(?:war|conflict)\b|"
+    r"\b(?:war|conflict)\s+in\s+\w+\s+(?:has|have|had)\b|"
+    r"\b\w+\s+(?:days|weeks|months)\s+of\s+(?:air\s*strikes|raids|bombing|shelling|fighting)\b",
     re.IGNORECASE,
 )
 

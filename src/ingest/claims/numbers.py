@@ -168,7 +168,10 @@ _WORDNUM = (
     rf"|[\s-]+(?:{_NUMWORD}))*"
 )
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:thousand|million|billion))?"
-_CORE = rf"(?:{_DIGITS}|{_WORDNUM})"
+#: "a quarter of a million", "half a million", "three quarters of a million"
+_FRACTION = (r"(?:(?:a|one|three)\s+(?:quarters?|third)\s+of\s+an?|half\s+an?|"
+             r"(?:a|one)\s+half\s+of\s+an?)\s+(?:thousand|million|billion)")
+_CORE = rf"(?:{_DIGITS}|{_FRACTION}|{_WORDNUM})"
 _UNIT = rf"(?:\s*%|\s+(?:{_alt(w for w in UNIT_WORDS if w != '%')})\b)"
 
 _FIGURE = _scan.Folded(
@@ -240,6 +243,10 @@ _NON_FIGURE_RE = re.compile("|".join(
         r"\b\d{1,4}[/.]\d{1,2}[/.]\d{2,4}\b",
         rf"\b{_MONTHS}\b\.?\s+\d{{5,6}}\b",  # "Jul 012016" (lost space)
         r"(?i:\b(?:updated|URL|ID|ref|tel|phone|fax|ext|issue)\.?:?\s+\d+\b)",
+        # page furniture: "Print Tweet Views 729", "Shares 12", "Comments (3)"
+        r"(?i:\b(?:views|shares|comments|likes|reads)\s*:?\s*\(?\d[\d,]*\)?)",
+        # a 24-hour time before a dotted date: "Middle East 1735 15.04.2017"
+        r"\b[0-2]\d[0-5]\d(?=\s+\d{1,2}\.\d{1,2}\.\d{4}\b)",
         r"\b\d{4}-\d{2}-\d{2}\b",
         # times
         r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.m\.|[ap]m\b|o['’]clock|GMT\b|UTC\b|hrs\b)",
@@ -258,7 +265,9 @@ _NON_FIGURE_RE = re.compile("|".join(
         # letter-number codes: "G20", "COVID-19", "Su-24", "S-400", "MH17", "F-16"
         r"\b[A-Za-z]+-?\d+[A-Za-z]*\b",
         # ages and compound adjectives: "aged 12", "5-year-old", "three-day"
-        r"(?i:\baged?\s+(?:between\s+)?\d+(?:\s*(?:-|to|and)\s*\d+)?)",
+        r"(?i:\b(?:aged?|ages)\s+(?:(?:between|below|under|over|above|of|from)\s+)?\d+"
+        r"(?:\s*(?:-|to|and)\s*\d+)?)",
+        r"(?i:\b(?:under|over|below|above)\s+the\s+age\s+of\s+\d+)",
         r"(?i:\b\d+(?:-|\s)years?(?:-|\s)olds?\b)",
         # phone numbers and list markers
         r"\+\d{1,4}(?:[\s-]\d{2,4}){2,}",
@@ -290,9 +299,19 @@ class NumberMention:
     noun_end: int | None = None  # for "none of the": where the noun search starts
 
 
+FRACTIONS = {"quarter": 0.25, "third": 1 / 3, "half": 0.5, "quarters": 0.75}
+_FRACTION_RE = re.compile(
+    r"(?:a|one|three)?\s*(?P<part>quarters?|third|half)\s+(?:of\s+)?an?\s+"
+    r"(?P<scale>thousand|million|billion)"
+)
+
+
 def parse_number(text: str) -> float | None:
     """Value of a digit or word number ("5,812", "1.5 million", "two hundred and forty")."""
     text = text.strip().lower()
+    m = re.fullmatch(_FRACTION_RE, text)
+    if m:
+        return FRACTIONS[m.group("part")] * SCALES[m.group("scale")]
     m = re.fullmatch(r"([\d,]+(?:\.\d+)?)(?:\s+(thousand|million|billion))?", text)
     if m:
         value = float(m.group(1).replace(",", ""))
