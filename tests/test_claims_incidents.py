@@ -14,6 +14,11 @@ from ingest.claims.incidents import incident_kind
     ("IS executed 24 civilians.", "execution"),
     ("The war has killed more than 300000 people since 2011.", "total"),
     ("Since the start of the conflict 11 million have fled.", "total"),
+    ("Since then more than a quarter of a million people have been killed.", "total"),
+    ("The death toll from the five-year conflict is as high as 470000.", "total"),
+    ("The conflict in Syria has killed more than 280000 people.", "total"),
+    ("Seven days of airstrikes had left more than 75 civilians dead.", "total"),
+    ("Over the past week 40 people were killed in the province.", "total"),
     ("Five people were killed.", None),
 ])
 def test_incident_kind(sentence, kind):

@@ -19,6 +19,8 @@ def only(sentence: str):
         ("sixty-three", 63), ("two hundred and forty", 240), ("a dozen", 12),
         ("two dozen", 24), ("three million", 3_000_000), ("two", 2), ("four", 4),
         ("a hundred", 100), ("twenty one", 21), ("ten thousand", 10_000),
+        ("a quarter of a million", 250_000), ("half a million", 500_000),
+        ("three quarters of a million", 750_000),
     ],
 )
 def test_parse_number(text, value):
@@ -188,3 +190,16 @@ def test_units():
     assert c.unit == "%"
     [c] = extract_claims("The damage is estimated at $5 million.")
     assert (c.value, c.unit) == (5_000_000, "USD")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Double bomb attack kills 31 in Kurdish city AFP Print Tweet Views 729 Related",
+        "Middle East 1735 15.04.2017(updated 2033 15.04.2017) 31 people were killed",
+        "The attack killed 31 people including children at ages below 8.",
+        "Among the 31 dead were children under the age of 12.",
+    ],
+)
+def test_page_furniture_times_and_ages_are_not_figures(sentence):
+    assert [c.quote for c in extract_claims(sentence)] == ["31"]

@@ -99,6 +99,30 @@ def test_dates(sentence, expected, incident):
     assert (d.date, d.incident) == (expected, incident)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("In July a suicide bomb killed at least 16 people", date(2022, 7, 1)),
+        ("killed six members of the Asayish in April", date(2022, 4, 1)),
+        ("earlier in January, 12 people died", date(2023, 1, 1)),
+        ("last month 20 people were killed", date(2022, 12, 1)),
+        ("last year the toll was 300", date(2022, 1, 1)),
+    ],
+)
+def test_coarse_dates_are_background(sentence, expected):
+    """A month or a year without a day is background: resolved, marked coarse."""
+    [d] = find_dates(sentence, date(2023, 1, 8))
+    assert (d.date, d.coarse, d.incident) == (expected, True, True)
+
+
+def test_coarse_date_is_not_carried_to_the_next_sentence():
+    claims = extract_claims(
+        "A bomb killed 44 people in Qamishli on Wednesday. In April a blast killed 6 in "
+        "Qamishli. The toll rose to 48 in Qamishli.", published=date(2016, 7, 27))
+    assert [(c.quote, c.event_date) for c in claims] == [
+        ("44", date(2016, 7, 27)), ("6", date(2016, 4, 1)), ("48", date(2016, 7, 27))]
+
+
 def test_relative_dates_need_publication_date():
     assert find_dates("the attack on Sunday", None) == []
 

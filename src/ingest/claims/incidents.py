@@ -36,7 +36,7 @@ _TOTAL_RE = re.compile(
     r"(?:19|20)\d\d\b|\bso\s+far\s+this\s+(?:year|month)\b|\bto\s+date\b|"
     r"\b(?:the|six-year|five-year|seven-year|civil)\s+(?:civil\s+)?(?:war|conflict)\s+"
     r"(?:has|have|had)\b|\b(?:war|conflict)\s+(?:that|which)\s+(?:has|have|had|began|started)"
-    r"\b|\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months|years)\b|"
+    r"\b|\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?)\b|"
     r"\bin\s+total\b|\bcumulative\b|\bsince\s+then\b|"
     r"\bsince\s+the\s+(?:conflict|war|uprising|revolution|crisis)\b|"
     r"\bthroughout\s+the\s+(?:war|conflict|country)\b|"
