@@ -23,6 +23,7 @@ class C:
     published_at: date | None = date(2023, 1, 2)
     unit: str | None = None
     incident_kind: str | None = None
+    setting: str | None = None
     article_id: int = 0
     version_id: int = 0
     sentence_index: int = 0
@@ -149,3 +150,17 @@ def test_priority_grows_with_spread_and_outlets():
     narrow = [exact(63, source="a"), exact(65, source="a")]
     wide = [exact(63, source="a"), C(400, None, source="b")]
     assert priority(wide) > priority(narrow)
+
+
+def test_one_incident_placed_differently_by_two_outlets():
+    """"98 evacuees from Foua and Kefraya killed at Rashidin" against "43 killed in Rashidin":
+    each claim's place is named in the other's article."""
+    kw = dict(subject="people", event_date=date(2017, 4, 15))
+    foua = exact(98, place="al_foua", setting="al_foua kefraya rashidin aleppo", **kw)
+    rashidin = exact(43, place="rashidin", setting="rashidin al_foua aleppo", **kw)
+    assert comparable(foua, rashidin, window_days=1)
+    # one-sided: the other article never names Foua, so Foua's toll is not its incident
+    elsewhere = exact(43, place="rashidin", setting="rashidin aleppo", **kw)
+    assert not comparable(foua, elsewhere, window_days=1)
+    # claims stored before settings were kept: matched by place alone
+    assert not comparable(exact(98, place="al_foua", **kw), rashidin, window_days=1)

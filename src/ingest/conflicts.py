@@ -1,7 +1,8 @@
 """Pure conflict rules: a new claim and earlier claims -> the conflicts between them.
 
 Two claims are *comparable* when they speak of the same incident (the same place, or a
-district and the city it lies in, a town and its province capital; event dates at most
+district and the city it lies in, a town and its province capital, or two places each named
+in the other claim's article (``same_place``); event dates at most
 ``window_days`` apart; no different kind of incident named: a shelling is not an air strike,
 and a running total is only compared with totals), count the same measure (killed,
 injured...) of the same subject (soldiers, civilians...) in the same unit, and come from
@@ -110,8 +111,26 @@ def _sides(claim: ClaimLike) -> set[str]:
     return {side for side in _SIDES if side in text}
 
 
+def _setting(claim: ClaimLike) -> set[str]:
+    setting = getattr(claim, "setting", None) or ()
+    return set(setting.split() if isinstance(setting, str) else setting)
+
+
+def same_place(a: ClaimLike, b: ClaimLike) -> bool:
+    """The same place, a district and its city, or two places each article names.
+
+    Outlets place one incident differently: "98 evacuees from Foua and Kefraya were killed"
+    at a transit point in Rashidin, west of Aleppo, is "126 killed near Aleppo" elsewhere.
+    When each claim's place is named in the other claim's article, they may be one incident
+    (the date, kind, measure and subject must still agree).
+    """
+    if a.place is None or b.place is None:
+        return False
+    return within(a.place, b.place) or (a.place in _setting(b) and b.place in _setting(a))
+
+
 def same_incident(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
-    if not within(a.place, b.place):
+    if not same_place(a, b):
         return False
     a_date = a.event_date or a.published_at
     b_date = b.event_date or b.published_at

@@ -103,6 +103,8 @@ class FigureClaim(SQLModel, table=True):
     in_title: bool = False
     stance: str | None = None
     incident_kind: str | None = None
+    setting: str | None = Field(default=None, sa_column=Column(Text))  # places the article
+    # names, space-separated keys (see ``conflicts.same_place``)
     superseded: bool = False  # a newer version of the article replaced this claim
     created_at: datetime = Field(default_factory=utcnow)
 

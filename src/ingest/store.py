@@ -208,6 +208,7 @@ def save_claims(
             in_title=claim.in_title,
             stance=claim.stance,
             incident_kind=claim.incident_kind,
+            setting=" ".join(claim.setting) or None,
         )
         session.add(row)
         rows.append(row)
@@ -242,7 +243,9 @@ def comparable_candidates(
     measures = {claim.measure}
     if claim.measure in CASUALTY_MEASURES:
         measures |= CASUALTY_MEASURES  # zero claims about casualties cover killed/injured
-    places = neighbourhood(claim.place)
+    # a district and its city, and any place the claim's article names (whether the other
+    # claim's article names this claim's place is for ``conflicts.same_place`` to check)
+    places = neighbourhood(claim.place) | set((claim.setting or "").split())
     query = (
         select(FigureClaim)
         .where(col(FigureClaim.place).in_(places))

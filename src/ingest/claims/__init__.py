@@ -128,9 +128,11 @@ def extract_claims(
     """One :class:`Claim` per figure of the headline and of ``text``, in text order."""
     claims: list[Claim] = []
     ctx = _Context(published)
+    named: list[str] = []
     if title and title.strip():
         title_sentence = Sentence(title.strip(), -1, -1, 0)
         claims.extend(_sentence_claims(title_sentence, ctx, None, in_title=True))
+        named += ctx.recent_places
         ctx.title_place = ctx.last_place
         ctx = _Context(published, title_place=ctx.title_place)
     sentences = split_text(text)
@@ -140,7 +142,8 @@ def extract_claims(
             ctx.new_paragraph(sentence.paragraph)
         closer = _quote_closer(sentences, i) if sentence.paragraph in quoted else None
         claims.extend(_sentence_claims(sentence, ctx, closer, dateline=i == 0))
-    return _qualify_actors(_place_titles(claims, ctx))
+    setting = tuple(dict.fromkeys(named + ctx.recent_places))
+    return [replace(c, setting=setting) for c in _qualify_actors(_place_titles(claims, ctx))]
 
 
 def _place_titles(claims: list[Claim], ctx: _Context) -> list[Claim]:

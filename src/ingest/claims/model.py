@@ -59,6 +59,7 @@ class Claim:
     sentence_index: int = 0  # position of the sentence in the text (title = -1)
     stance: str | None = None  # the article's own stance, e.g. "without evidence"
     incident_kind: str | None = None  # shelling, airstrike, bombing... or "total"
+    setting: tuple[str, ...] = ()  # every place the article names, in order of first mention
 
     def to_dict(self) -> dict:
         data = asdict(self)
