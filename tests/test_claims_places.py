@@ -200,3 +200,13 @@ def test_sentence_splitting_keeps_abbreviations():
     assert [s.text for s in sentences] == [
         "U.S. officials said 5 died.", "The hostel No. 28 was intact.", "Next one."]
     assert [s.paragraph for s in sentences] == [0, 0, 1]
+
+
+def test_a_breakdown_by_place_is_made_of_parts():
+    claims = extract_claims(
+        "More than 300 people were killed in Eastern Ghouta on Wednesday. The dead included "
+        "100 people in Zamalka, 61 in Douma and 67 in Harasta, activists said.",
+        published=date(2013, 8, 21))
+    parts = {c.quote: (c.place, c.part) for c in claims}
+    assert parts["More than 300"] == ("eastern_ghouta", False)
+    assert parts["100"] == ("zamalka", True) and parts["61"] == ("douma", True)

@@ -175,3 +175,12 @@ def test_a_database_at_0001_gets_the_version_notes(new_db_url):
         columns = {c["name"] for c in inspect(connection).get_columns("article_version")}
     assert {"modified_at", "update_note"} <= columns
     assert _differences(new_db_url) == []
+
+
+def test_a_database_at_0002_gets_the_claim_context(new_db_url):
+    db.upgrade(new_db_url, "0002")
+    db.upgrade(new_db_url)
+    with db.open_engine(new_db_url).connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("figure_claim")}
+    assert {"setting", "sentence_hash", "text_id", "part"} <= columns
+    assert _differences(new_db_url) == []

@@ -170,3 +170,19 @@ def test_dismissed_pair_is_not_flagged_again(session):
            text="revised wording, still 63")
     assert review.list_items(session=session) == []
     assert review.get_item(session=session, item_id=item.id).item.status == "resolved"
+
+
+def test_an_agency_story_reprinted_by_two_outlets_is_one_text(session):
+    """Within one text, a day's figures are a breakdown, not a dispute; a reprint by another
+    outlet (most of its figure sentences the same) is that same text."""
+    story = [figure(4, sentence="Shelling killed 4 soldiers in the morning, the army said."),
+             figure(9, index=1, sentence="An ambush killed 9 soldiers by the evening.")]
+    ingest(session, source="afp", url="http://ahram/1", claims=story)
+    assert ingest(session, source="nna", url="http://nna/1", claims=story) == []
+    assert review.list_items(session=session) == []
+    # a third outlet's own figure still disputes both
+    items = ingest(session, source="tass", url="http://tass/1",
+                   claims=[figure(30, sentence="Thirty soldiers died, Kyiv said.")])
+    assert len(items) == 1
+    quotes = sorted(c.quote for c in review.item_claims(session=session, item_id=items[0].id))
+    assert quotes == ["30", "4", "4", "9", "9"]

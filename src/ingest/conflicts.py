@@ -126,6 +126,8 @@ def same_place(a: ClaimLike, b: ClaimLike) -> bool:
     """
     if a.place is None or b.place is None:
         return False
+    if getattr(a, "part", False) or getattr(b, "part", False):
+        return a.place == b.place  # one place's share of a breakdown is not the whole's
     return within(a.place, b.place) or (a.place in _setting(b) and b.place in _setting(a))
 
 
@@ -162,10 +164,19 @@ def same_figure(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
     return _covers(a, b) or _covers(b, a)
 
 
+def same_text(a: ClaimLike, b: ClaimLike) -> bool:
+    """One text: the same version, or one agency story reprinted by two outlets
+    (``text_id``, see ``store.copied_text``)."""
+    if a.version_id == b.version_id:
+        return True
+    text_a, text_b = getattr(a, "text_id", None), getattr(b, "text_id", None)
+    return text_a is not None and text_a == text_b
+
+
 def comparable(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
     """Should differing figures of ``a`` and ``b`` be flagged?  The same figure, from two
     texts or from two sources quoted in one text."""
-    if a.version_id == b.version_id and not (a.actor and b.actor and a.actor != b.actor):
+    if same_text(a, b) and not (a.actor and b.actor and a.actor != b.actor):
         # within one text, figures are breakdowns or updates unless two sources are quoted
         return False
     return same_figure(a, b, window_days=window_days)

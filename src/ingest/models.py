@@ -105,6 +105,9 @@ class FigureClaim(SQLModel, table=True):
     incident_kind: str | None = None
     setting: str | None = Field(default=None, sa_column=Column(Text))  # places the article
     # names, space-separated keys (see ``conflicts.same_place``)
+    sentence_hash: str | None = Field(default=None, index=True)  # finds wire copies
+    text_id: int | None = None  # the version whose text this one copies (else its own id)
+    part: bool = False  # one place's share of a breakdown (see ``claims.Claim.part``)
     superseded: bool = False  # a newer version of the article replaced this claim
     created_at: datetime = Field(default_factory=utcnow)
 

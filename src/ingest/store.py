@@ -20,6 +20,7 @@ Unique constraints back all of it: ``article.url``, ``(article_id, version)``,
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
@@ -209,11 +210,51 @@ def save_claims(
             stance=claim.stance,
             incident_kind=claim.incident_kind,
             setting=" ".join(claim.setting) or None,
+            sentence_hash=sentence_hash(claim.sentence),
+            part=claim.part,
         )
         session.add(row)
         rows.append(row)
+    text_id = copied_text(session=session, article_id=article.id,
+                          hashes=[row.sentence_hash for row in rows if not row.in_title])
+    for row in rows:
+        row.text_id = text_id or version.id
     session.flush()
     return rows
+
+
+def sentence_hash(sentence: str) -> str:
+    """A short fingerprint of a sentence, case and spacing aside."""
+    return hashlib.sha1(" ".join(sentence.lower().split()).encode()).hexdigest()[:16]
+
+
+#: A version is a wire copy of another article's text when at least this share of its claim
+#: sentences (and at least two) are sentences of that text.
+COPY_SHARE = 0.5
+
+
+def copied_text(*, session: Session, article_id: int, hashes: Sequence[str]) -> int | None:
+    """The text (``text_id``) of an earlier article that this one reprints, if any.
+
+    Outlets carry one agency story with their own headline, dateline and a sentence or two
+    changed; its figures are one statement, not several sources. Found by the sentences that
+    state figures, which are the ones that matter here.
+    """
+    wanted = set(hashes)
+    if len(wanted) < 2:
+        return None
+    shared: dict[int, set[str]] = {}
+    for text_id, version_id, fingerprint in session.exec(
+        select(FigureClaim.text_id, FigureClaim.version_id, FigureClaim.sentence_hash)
+        .where(col(FigureClaim.sentence_hash).in_(wanted))
+        .where(FigureClaim.article_id != article_id)
+    ):
+        shared.setdefault(text_id or version_id, set()).add(fingerprint)
+    if not shared:
+        return None
+    best = max(shared, key=lambda key: (len(shared[key]), -key))
+    found = len(shared[best])
+    return best if found >= 2 and found >= COPY_SHARE * len(wanted) else None
 
 
 def _linked_event(*, session: Session, claim: Claim, window_days: int) -> str | None:

@@ -254,7 +254,19 @@ def _sentence_claims(
         ))
     _update_context(ctx, places, dates, implied, attributions)
     ctx.para_kind = kind
-    return claims
+    return _mark_parts(claims)
+
+
+def _mark_parts(claims: list[Claim]) -> list[Claim]:
+    """A sentence that gives one measure of one subject for several places is a breakdown
+    ("100 died in Kafr Batna, 61 in Douma and 67 in Saqba"): each figure is a part, the
+    same figure only as another claim about that very place, never the whole's."""
+    places: dict[tuple, set[str]] = {}
+    for c in claims:
+        if c.place and c.measure:
+            places.setdefault((c.measure, c.subject), set()).add(c.place)
+    return [replace(c, part=True) if c.place and len(places.get((c.measure, c.subject), ())) > 1
+            else c for c in claims]
 
 
 def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
@@ -390,7 +402,13 @@ def _nearest_place(text: str, places: list[PlaceMention], m: NumberMention) -> s
 
     pool = [p for p in places if not p.region] or places
     pool = [p for p in pool if not _ORIGIN_RE.search(text, max(0, p.start - 60), p.start)] or pool
-    return min(pool, key=distance).key if pool else None
+    # the figure's own clause first: "100 in Zamalka, 61 in Douma" puts 61 in Douma
+    ahead = [p for p in pool if p.start >= m.end and p.start - m.end <= 60
+             and not _CLAUSE_END.search(text, m.end, p.start)]
+    return min(ahead or pool, key=distance).key if pool else None
+
+
+_CLAUSE_END = re.compile(r"[,;:()]|\band\b|\bwhile\b|\bwhereas\b")
 
 
 _ORIGIN_RE = re.compile(
