@@ -19,6 +19,8 @@ from ingest.claims.incidents import incident_kind
     ("The conflict in Syria has killed more than 280000 people.", "total"),
     ("Seven days of airstrikes had left more than 75 civilians dead.", "total"),
     ("Over the past week 40 people were killed in the province.", "total"),
+    ("More than 100000 people have been killed in the conflict so far.", "total"),
+    ("Some 300000 people have died in Syria's civil war.", "total"),
     ("Five people were killed.", None),
 ])
 def test_incident_kind(sentence, kind):

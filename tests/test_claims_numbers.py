@@ -199,6 +199,7 @@ def test_units():
         "Middle East 1735 15.04.2017(updated 2033 15.04.2017) 31 people were killed",
         "The attack killed 31 people including children at ages below 8.",
         "Among the 31 dead were children under the age of 12.",
+        "The attack took place at around 3:00 a.m. (0000 GMT) and killed 31 people.",
     ],
 )
 def test_page_furniture_times_and_ages_are_not_figures(sentence):

@@ -40,6 +40,8 @@ _TOTAL_RE = re.compile(
     r"\bin\s+total\b|\bcumulative\b|\bsince\s+then\b|"
     r"\bsince\s+the\s+(?:conflict|war|uprising|revolution|crisis)\b|"
     r"\bthroughout\s+the\s+(?:war|conflict|country)\b|"
+    r"\b(?:killed|died|dead)\s+(?:in|during)\s+(?:the\s+|\w+['’]?s\s+)?(?:\w+-year\s+)?"
+    r"(?:civil\s+)?(?:war|conflict|uprising)\b|"
     r"\b(?:\w+-year|years-long)\s+(?:civil\s+)?(?:war|conflict)\b|"
     r"\b(?:war|conflict)\s+in\s+\w+\s+(?:has|have|had)\b|"
     r"\b\w+\s+(?:days|weeks|months)\s+of\s+(?:air\s*strikes|raids|bombing|shelling|fighting)\b",

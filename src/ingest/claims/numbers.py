@@ -251,6 +251,7 @@ _NON_FIGURE_RE = re.compile("|".join(
         # times
         r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.m\.|[ap]m\b|o['’]clock|GMT\b|UTC\b|hrs\b)",
         r"\b\d{1,2}:\d{2}\b",
+        r"\b[0-2]\d[0-5]\d\s*(?:GMT|UTC|hrs|local\s+time)\b",  # "(0000 GMT)"
         # years and decades in date context
         r"(?i:\b(?:in|since|until|till|by|during|early|late|mid|summer|winter|spring|autumn|"
         r"year|before|after|from)\s+(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?)"
