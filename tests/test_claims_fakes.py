@@ -80,3 +80,22 @@ def test_no_years_or_dates_as_figures(unit_id):
     for c in claims_of(unit_id):
         assert not (c.value is not None and 1990 <= c.value <= 2030 and c.subject is None), c
         assert c.sentence[c.start:c.end] == c.quote
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("At least 18 civilians including five children and two women were killed in an "
+         "airstrike.", [("At least 18", "killed"), ("five", "killed"), ("two", "killed")]),
+        ("Sixteen civilians - including three children - were killed on Monday.",
+         [("Sixteen", "killed"), ("three", "killed")]),
+        ("Clashes left 23 civilians - including nine children - dead, the Observatory said.",
+         [("23", "killed"), ("nine", "killed")]),
+        ("Reports say hundreds of people including children have been killed in airstrikes.",
+         [("hundreds", "killed")]),
+        ("The violence has forced tens of thousands of residents to flee.",
+         [("tens of thousands", "displaced")]),
+    ],
+)
+def test_measure_found_across_a_subset_aside(sentence, expected):
+    assert [(c.quote, c.measure) for c in extract_claims(sentence)] == expected

@@ -317,7 +317,7 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
         if m.kind == "zero" and m.noun_end is not None and own and noun_end:
             end = noun_end
         figures.append(_Figure(m, subject, subject_text, measure, end))
-    for fig, following in zip(figures, figures[1:], strict=False):
+    for fig, following in reversed(list(zip(figures, figures[1:], strict=False))):
         # "30 soldiers and 39 fighters had been killed", "Five civilians including three
         # children were killed": a measure-less figure joined to the next one shares its measure
         between = text[fig.end:following.mention.start]
@@ -325,10 +325,41 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
                 and len(between) <= 45 and _JOINED_RE.search(between)
                 and lexicon.compatible(following.measure, fig.subject)):
             fig.measure = following.measure
+    _across_asides(text, figures, triggers, breaks)
     return figures
 
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+# "Sixteen civilians - including three children - were killed": an aside between dashes or
+# brackets naming a subset, after which the sentence goes on
+_ASIDE_RE = re.compile(
+    r"\s[-–—(]\s?(?:including|among\s+them|among\s+whom|mostly|mainly)\b[^-–—()]{0,80}?"
+    r"\s?[-–—)]"
+    r"|\s(?:including|among\s+them|mostly|mainly)\s[\w\s]{0,40}?"
+    r"(?=\s(?:were|was|have|had|has|are|been)\b)"
+)
+
+
+def _across_asides(text: str, figures: list[_Figure], triggers, breaks) -> None:
+    """A figure whose counted noun is followed by an aside takes the measure after the aside;
+    the figures inside the aside take it too."""
+    for i, fig in enumerate(figures):
+        if fig.measure is not None or fig.mention.unit:
+            continue
+        aside = _ASIDE_RE.search(text, fig.end, min(len(text), fig.end + 140))
+        if aside is None or not re.fullmatch(r"[\w\s'-]{0,40}?", text[fig.end:aside.start()]):
+            continue
+        inside = [f for f in figures[i + 1:] if f.mention.start < aside.end()]
+        after = [f for f in figures[i + 1:] if f.mention.start >= aside.end()]
+        upper = after[0].mention.start if after else len(text)
+        measure = lexicon.find_measure(triggers, breaks, aside.end(), aside.end(), aside.end(),
+                                       upper, fig.subject)
+        if measure is None:
+            continue
+        fig.measure = measure
+        for f in inside:
+            if f.measure is None and lexicon.compatible(measure, f.subject):
+                f.measure = measure
 _TOLL_BEFORE_RE = re.compile(
     r"\b(?:death|casualty)\s+toll\b[^.;:]{0,70}?\b(?:rose|rises|risen|rising|climbed|climbs|"
     r"jumped|jumps|hit|hits|reached|reaches|stands|stood|is|was|has|at|to)\s+"

@@ -122,7 +122,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "seized": ("seized", "took control of", "taken control of", "took over", "overran"),
     "besieged": ("besieged", "under siege", "trapped", "encircled", "blockaded"),
     "strikes": ("carried out", "conducted", "waged"),
-    "displaced": ("displaced", "fled", "forced to flee", "homeless"),
+    "displaced": ("displaced", "fled", "forced to flee", "flee", "fleeing", "homeless"),
     "evacuated": ("evacuated", "evacuation", "evacuees"),
     "missing": ("missing", "unaccounted for"),
     "kidnapped": ("kidnapped", "abducted", "taken hostage"),
