@@ -200,6 +200,13 @@ def test_units():
         "The attack killed 31 people including children at ages below 8.",
         "Among the 31 dead were children under the age of 12.",
         "The attack took place at around 3:00 a.m. (0000 GMT) and killed 31 people.",
+        "21.08.2013Get short URL 0 0 0 Regime forces killed 31 people in Damascus.",
+        "Topic US Missile Attack on Syrian Air Base (200) 2510 The strike killed 31 people.",
+        "Slideshow (3 Images) The attack at 630 a.m. killed 31 people.",
+        "In breach of resolutions 2118 2209 and 2235 the regime killed 31 people.",
+        "Israel's Channel 10 said 31 people died in the war of 2 1/2 years.",
+        "The two sides agreed a truce after 31 people died.",
+        "... 85 Related The attack killed 31 people.",
     ],
 )
 def test_page_furniture_times_and_ages_are_not_figures(sentence):

@@ -284,6 +284,9 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
             continue  # "for more than two years", "in the last 24 hours": not figures
         if m.kind == "zero" and subject is None:
             continue  # "none of the" without a counted noun
+        if _REFERENCE_RE.search(text, max(0, m.start - 5), m.start) and _PARTIES_RE.match(
+                text, m.end):
+            continue  # "the two sides", "the two leaders": who, not how many
         if m.measure_hint:
             measure = m.measure_hint
         elif not m.unit and _TOLL_BEFORE_RE.search(text, max(0, m.start - 90), m.start):
@@ -330,6 +333,11 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
 
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+_REFERENCE_RE = re.compile(r"\b[Tt]he\s+$")
+_PARTIES_RE = re.compile(
+    r"\s+(?:sides|leaders|forces|countries|powers|presidents|parties|governments|nations|"
+    r"armies|rivals|delegations|camps|superpowers|allies|men|groups)\b"
+)
 # "Sixteen civilians - including three children - were killed": an aside between dashes or
 # brackets naming a subset, after which the sentence goes on
 _ASIDE_RE = re.compile(

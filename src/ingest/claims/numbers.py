@@ -229,7 +229,7 @@ _ID_NOUNS = (
     "hospital|checkpoint|platform|phase|item|table|camp|zone|station|corps|lyceum|kindergarten|"
     "hall|floor|ward|plant|factory|warehouse|prison|grade|class|model|version|volume|figure|"
     "protocol|session|round|stage|category|terminal|code|tier|number|dormitory|bus|train|"
-    "line|lane|track|district|no|nr|nos"
+    "line|lane|track|district|channel|no|nr|nos"
 )
 _NON_FIGURE_RE = re.compile("|".join(
     f"(?:{p})"
@@ -242,9 +242,14 @@ _NON_FIGURE_RE = re.compile("|".join(
         rf"\b{_MONTHS}\b\.?,?\s+\d{{4}}\b",
         r"\b\d{1,4}[/.]\d{1,2}[/.]\d{2,4}\b",
         rf"\b{_MONTHS}\b\.?\s+\d{{5,6}}\b",  # "Jul 012016" (lost space)
-        r"(?i:\b(?:updated|URL|ID|ref|tel|phone|fax|ext|issue)\.?:?\s+\d+\b)",
-        # page furniture: "Print Tweet Views 729", "Shares 12", "Comments (3)"
+        r"(?i:\b(?:updated|URL|ID|ref|tel|phone|fax|ext|issue)\.?:?(?:\s+\(?\d+\b\)?)+)",
+        # page furniture: "Print Tweet Views 729", "Shares 12", "Comments (3)", "(200) 2510",
+        # "... 85 Related", "0 0 Tags", "Slideshow (21 Images)"
         r"(?i:\b(?:views|shares|comments|likes|reads)\s*:?\s*\(?\d[\d,]*\)?)",
+        r"\(\d{1,4}\)(?:\s+\d+)*(?=\s+[A-Z])",  # "Topic US Strike on Syria (200) 2510 The"
+        r"(?:\b\d+\s+)+(?=(?:Related|Tags|Topic)\b)",
+        r"(?i:\(\d+\s+(?:images|photos|pictures|videos)\))",
+        r"\b\d+\s+\d/\d\b",  # "2 1/2 years"
         # a 24-hour time before a dotted date: "Middle East 1735 15.04.2017"
         r"\b[0-2]\d[0-5]\d(?=\s+\d{1,2}\.\d{1,2}\.\d{4}\b)",
         r"\b\d{4}-\d{2}-\d{2}\b",
@@ -252,6 +257,7 @@ _NON_FIGURE_RE = re.compile("|".join(
         r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.m\.|[ap]m\b|o['’]clock|GMT\b|UTC\b|hrs\b)",
         r"\b\d{1,2}:\d{2}\b",
         r"\b[0-2]\d[0-5]\d\s*(?:GMT|UTC|hrs|local\s+time)\b",  # "(0000 GMT)"
+        r"\b\d{3,4}\s*[ap]\.m\.",  # "at 630 a.m."
         # years and decades in date context
         r"(?i:\b(?:in|since|until|till|by|during|early|late|mid|summer|winter|spring|autumn|"
         r"year|before|after|from)\s+(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?)"
@@ -260,7 +266,8 @@ _NON_FIGURE_RE = re.compile("|".join(
         # identifiers: "No. 47", "hostel no. 47", "school 19", "Resolution 2254", "#5"
         r"(?i:\b(?:no|nr|nos|number)\.\s*\d+[A-Za-z]?\b)",
         r"#\s?\d+\b",
-        rf"(?i:\b(?:{_ID_NOUNS})s?\.?\s+\d+[A-Za-z]?\b)(?!\s*(?:%|per\s*cent|percent|"
+        rf"(?i:\b(?:{_ID_NOUNS})s?\.?\s+\d+[A-Za-z]?\b(?:(?:\s*,\s*|\s+and\s+|\s+)\d{{3,}}\b)*)"
+        rf"(?!\s*(?:%|per\s*cent|percent|"
         rf"(?:of\s+)?(?:people|persons|civilians|soldiers|children|were|was|have|had)|meters|metres|"
         rf"m|km|kilometers|kilometres|miles)\b)",
         # letter-number codes: "G20", "COVID-19", "Su-24", "S-400", "MH17", "F-16"
