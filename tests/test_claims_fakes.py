@@ -99,3 +99,19 @@ def test_no_years_or_dates_as_figures(unit_id):
 )
 def test_measure_found_across_a_subset_aside(sentence, expected):
     assert [(c.quote, c.measure) for c in extract_claims(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "subject"),
+    [
+        ("Fifteen of the wounded were in critical condition, the monitor said.", "Fifteen",
+         "critically_injured"),
+        ("Three of the dead were children.", "Three", "children"),
+        ("The attack killed 15 civilians with another 10 bodies yet to be identified.", "10",
+         "unidentified_bodies"),
+        ("Five of the victims were taken to Turkey.", "Five", None),
+    ],
+)
+def test_a_part_of_a_counted_group_is_its_own_subject(sentence, quote, subject):
+    claims = {c.quote: c for c in extract_claims(sentence)}
+    assert claims[quote].subject == subject

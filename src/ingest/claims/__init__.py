@@ -316,6 +316,7 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
             subject = "people"  # "killing 16", "the death toll rose to 86"
         elif measure is None and subject == "airstrikes":
             measure = "strikes"  # "more than 520 air strikes" counts strikes carried out
+        subject, subject_text = _subset(text, m, subject, subject_text)
         end = m.end
         if m.kind == "zero" and m.noun_end is not None and own and noun_end:
             end = noun_end
@@ -333,6 +334,44 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
 
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+# "Fifteen of the wounded were in critical condition", "three of the dead were children"
+_SUBSET_RE = re.compile(
+    r"\s+of\s+(?:the|them|those)\s+(?:wounded|injured|dead|victims|casualties|killed|bodies)\b"
+    r"(?P<rest>[^,;.]{0,60})",
+    re.IGNORECASE,
+)
+_SUBSET_WHO_RE = re.compile(
+    r"\b(?:were|was|are)\s+(?:\w+\s+)?(children|women|civilians|soldiers|fighters|rebels|"
+    r"militants|policemen|medics|journalists)\b", re.IGNORECASE)
+_UNIDENTIFIED_RE = re.compile(r"\b(?:yet\s+to\s+be\s+identified|unidentified)\b",
+                              re.IGNORECASE)
+
+
+def _subset(text: str, m: NumberMention, subject, subject_text):
+    """A part of a counted group is its own subject: "fifteen of the wounded were in critical
+    condition" (``critically_injured``), "three of the dead were children" (``children``),
+    "10 bodies yet to be identified" (``unidentified_bodies``); a part that says nothing of
+    who it is gets no subject (it is compared with nothing)."""
+    if subject_text and _UNIDENTIFIED_RE.match(text, m.end + len(subject_text) + 1,
+                                                m.end + len(subject_text) + 40):
+        return "unidentified_bodies", subject_text
+    if _UNIDENTIFIED_RE.search(text, m.end, min(len(text), m.end + 40)) and subject_text and (
+            subject_text.lower().startswith("bod")):
+        return "unidentified_bodies", subject_text
+    found = _SUBSET_RE.match(text, m.end)
+    if found is None:
+        return subject, subject_text
+    rest, group = found.group("rest"), text[found.start():found.start("rest")].strip()
+    who = _SUBSET_WHO_RE.search(rest)
+    if who:
+        return lexicon_subject(who.group(1)), who.group(1)
+    if re.search(r"\b(?:critical|serious)", rest, re.IGNORECASE):
+        return "critically_injured", group
+    return None, group
+
+
+def lexicon_subject(noun: str) -> str:
+    return {"policemen": "police"}.get(noun.lower(), noun.lower())
 _REFERENCE_RE = re.compile(r"\b[Tt]he\s+$")
 _PARTIES_RE = re.compile(
     r"\s+(?:sides|leaders|forces|countries|powers|presidents|parties|governments|nations|"
