@@ -1,6 +1,6 @@
 import pytest
 
-from ingest.claims.incidents import incident_kind
+from ingest.claims.incidents import incident_kind, incident_side
 
 
 @pytest.mark.parametrize(("sentence", "kind"), [
@@ -25,3 +25,17 @@ from ingest.claims.incidents import incident_kind
 ])
 def test_incident_kind(sentence, kind):
     assert incident_kind(sentence) == kind
+
+
+@pytest.mark.parametrize(("sentence", "side"), [
+    ("Jaysh al-Islam fired rocket shells at Damascus, killing 3.", "rebels"),
+    ("Terrorist rocket attacks on Aleppo killed 8 people.", "rebels"),
+    ("Regime air strikes on Eastern Ghouta killed 45 people.", "government"),
+    ("Syrian warplanes struck the town, killing 20.", "government"),
+    ("US-led coalition raids killed 21 civilians near Manbij.", "coalition"),
+    ("The Islamic State group killed more than 50 in Hama.", "is"),
+    ("Regime strikes came after rebel fire killed seven in Damascus.", None),  # both: unknown
+    ("A car bomb killed 12 people.", None),
+])
+def test_incident_side(sentence, side):
+    assert incident_side(sentence) == side

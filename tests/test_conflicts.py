@@ -24,6 +24,7 @@ class C:
     unit: str | None = None
     incident_kind: str | None = None
     setting: str | None = None
+    side: str | None = None
     article_id: int = 0
     version_id: int = 0
     sentence_index: int = 0
@@ -164,3 +165,12 @@ def test_one_incident_placed_differently_by_two_outlets():
     assert not comparable(foua, elsewhere, window_days=1)
     # claims stored before settings were kept: matched by place alone
     assert not comparable(exact(98, place="al_foua", **kw), rashidin, window_days=1)
+
+
+def test_incidents_carried_out_by_different_sides_are_different():
+    """"Rebel rockets on Damascus killed 3" and "regime strikes on Damascus killed 45"."""
+    kw = dict(subject="people", place="damascus", event_date=date(2015, 2, 5))
+    rockets = exact(3, side="rebels", **kw)
+    strikes = exact(45, side="government", **kw)
+    assert not comparable(rockets, strikes, window_days=1)
+    assert comparable(rockets, exact(45, **kw), window_days=1)  # the side unknown: compared

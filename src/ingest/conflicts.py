@@ -142,7 +142,11 @@ def same_incident(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
 
 
 def same_kind(a: ClaimLike, b: ClaimLike) -> bool:
-    """Kinds agree when equal or unknown; a running total is only compared with totals."""
+    """Kinds agree when equal or unknown; a running total is only compared with totals; the
+    sides that carried the incidents out agree when both are known."""
+    side_a, side_b = getattr(a, "side", None), getattr(b, "side", None)
+    if side_a and side_b and side_a != side_b:
+        return False
     if "total" in (a.incident_kind, b.incident_kind):
         return a.incident_kind == b.incident_kind
     return a.incident_kind is None or b.incident_kind is None or a.incident_kind == b.incident_kind

@@ -108,6 +108,7 @@ class FigureClaim(SQLModel, table=True):
     sentence_hash: str | None = Field(default=None, index=True)  # finds wire copies
     text_id: int | None = None  # the version whose text this one copies (else its own id)
     part: bool = False  # one place's share of a breakdown (see ``claims.Claim.part``)
+    side: str | None = None  # who carried the incident out (``claims.incidents``)
     superseded: bool = False  # a newer version of the article replaced this claim
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -212,6 +212,7 @@ def save_claims(
             setting=" ".join(claim.setting) or None,
             sentence_hash=sentence_hash(claim.sentence),
             part=claim.part,
+            side=claim.side,
         )
         session.add(row)
         rows.append(row)

@@ -54,7 +54,7 @@ from datetime import date
 from . import _scan, lexicon
 from . import attribution as attr
 from .dates import find_dates
-from .incidents import incident_kind
+from .incidents import incident_kind, incident_side
 from .model import APPROX_TOLERANCE, BOUNDS, Claim
 from .numbers import NumberMention, find_numbers, mask_non_figures
 from .places import PlaceMention, canonical_place, find_places
@@ -237,6 +237,7 @@ def _sentence_claims(
     stance = "without evidence" if stance_re.search(subject) else None
     fallback_place = implied or ctx.last_place or ctx.title_place
     kind = incident_kind(text) or (ctx.para_kind if ctx.para_kind != "total" else None)
+    side = incident_side(text)
     for fig in figures:
         m = fig.mention
         name, actor = _attribution_for(text, m, attributions, ctx, closer)
@@ -250,7 +251,7 @@ def _sentence_claims(
             subject=fig.subject, subject_text=fig.subject_text, attributed_to=name,
             actor=actor, place=place, event_date=event_date, event=event, unit=m.unit,
             in_title=in_title, sentence_index=-1 if in_title else sentence.index,
-            stance=stance, incident_kind=kind,
+            stance=stance, incident_kind=kind, side=side,
         ))
     _update_context(ctx, places, dates, implied, attributions)
     ctx.para_kind = kind

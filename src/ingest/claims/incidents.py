@@ -12,6 +12,13 @@ say it of air strikes and of shelling alike). ``None`` when the sentence names n
 the start of the war", "so far this year", "the war has killed", "since then", "the five-year
 conflict", "seven days of airstrikes", "over the past week"). Totals are only compared
 with totals.
+
+``side``: who carried the incident out, when the sentence says so and names only one side:
+``rebels`` (rebels, opposition, "terrorists" in state media, named rebel groups), ``government``
+(the regime, the army, government forces and warplanes), ``coalition`` (the US-led coalition),
+``russia``, ``is`` (the Islamic State group). Two outlets' figures about one place and day
+with different sides are two incidents ("rebel rocket fire on Damascus killed 3",
+"regime air strikes on Ghouta killed 45").
 """
 
 from __future__ import annotations
@@ -57,3 +64,24 @@ def incident_kind(sentence: str) -> str | None:
         if pattern.search(sentence):
             return kind
     return None
+
+
+_SIDES: tuple[tuple[str, str], ...] = (
+    ("is", r"islamic\s+state|isis|isil|daesh|is\s+(?:group|militants|fighters|jihadists)"),
+    ("coalition", r"(?:us|u\.s\.)[\s-]led|coalition"),
+    ("russia", r"russian\s+(?:air\s*strikes|warplanes|jets|aircraft|raids|bombing|forces)"),
+    ("government", r"regime|government\s+(?:forces|troops|air\s*strikes|warplanes|jets|"
+                   r"shelling|bombardment|helicopters)|syrian\s+(?:army|troops|warplanes|jets|"
+                   r"government\s+forces|air\s+force)|pro-government|loyalist|assad\s+forces"),
+    ("rebels", r"rebels?|opposition\s+(?:fighters|forces|groups)|terrorists?|"
+               r"jaysh\s+al-islam|jaish\s+al-islam|nusra|fateh\s+al-sham|ahrar\s+al-sham|"
+               r"militants?\s+(?:fired|shelled)"),
+)
+_SIDE_RES = tuple((side, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
+                  for side, pattern in _SIDES)
+
+
+def incident_side(sentence: str) -> str | None:
+    """The one side the sentence says carried the incident out, else None."""
+    found = {side for side, pattern in _SIDE_RES if pattern.search(sentence)}
+    return found.pop() if len(found) == 1 else None

@@ -60,6 +60,7 @@ class Claim:
     stance: str | None = None  # the article's own stance, e.g. "without evidence"
     incident_kind: str | None = None  # shelling, airstrike, bombing... or "total"
     setting: tuple[str, ...] = ()  # every place the article names, in order of first mention
+    side: str | None = None  # who carried the incident out: rebels, government, coalition...
     part: bool = False  # one place's share in a sentence that breaks a figure down by place
 
     def to_dict(self) -> dict:
