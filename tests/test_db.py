@@ -182,5 +182,5 @@ def test_a_database_at_0002_gets_the_claim_context(new_db_url):
     db.upgrade(new_db_url)
     with db.open_engine(new_db_url).connect() as connection:
         columns = {c["name"] for c in inspect(connection).get_columns("figure_claim")}
-    assert {"setting", "sentence_hash", "text_id", "part"} <= columns
+    assert {"setting", "sentence_hash", "text_id", "part", "side"} <= columns
     assert _differences(new_db_url) == []

@@ -1,8 +1,8 @@
 """Figure claims keep what the conflict rules need to tell incidents and texts apart: the
 places their article names (``setting``, ``conflicts.same_place``), whether they are one
-place's share of a breakdown (``part``), a fingerprint of their sentence and the text they
-belong to (``sentence_hash``, ``text_id``: an agency story reprinted by several outlets is one
-text, ``store.copied_text``).
+place's share of a breakdown (``part``), who carried the incident out (``side``), and a
+fingerprint of their sentence and the text they belong to (``sentence_hash``, ``text_id``:
+an agency story reprinted by several outlets is one text, ``store.copied_text``).
 
 Revision ID: 0003
 Revises: 0002
@@ -26,6 +26,7 @@ _COLUMNS = (
     sa.Column("sentence_hash", sa.String(), nullable=True),
     sa.Column("text_id", sa.Integer(), nullable=True),
     sa.Column("part", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("side", sa.String(), nullable=True),
 )
 _INDEX = "ix_figure_claim_sentence_hash"
 
