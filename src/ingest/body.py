@@ -5,7 +5,8 @@ included); ``article_body`` then corrects that text with second opinions from ot
 trafilatura modes and from the page itself. Each rule acts only on clear evidence:
 
 1. **Too little text.** When trafilatura found fewer than ``too_little`` characters, its
-   recall-minded mode is tried and kept if longer and holding (``complete``) the text found.
+   recall-minded mode is tried and kept if longer and holding (``complete``) the text found;
+   rules 2 and 3, which favour precision, are then skipped.
 2. **Modes that disagree** (``choose_mode``). The default mode may swap its own result for
    readability's or jusText's (its "fallback"); ``fast=True`` never does. When the default
    text and a precision-minded pass (``fast=True, favor_precision=True``) differ
@@ -25,8 +26,8 @@ trafilatura modes and from the page itself. Each rule acts only on clear evidenc
 6. **The publisher's own articleBody** (``supplement_from_jsonld``). The schema.org
    ``articleBody`` in the page's JSON-LD (``@graph`` and nested objects included, HTML in it
    rendered as text, malformed blocks skipped) is used when it is complete, i.e. holds
-   ``complete`` of the text's shingles: its paragraphs the text lacks (pull quotes, missed
-   passages) are inserted in place. A teaser or a truncated articleBody holds too little of
+   ``complete`` of the text's shingles: its paragraphs of prose (ending as a sentence
+   ends) that the text lacks are inserted in place; captions and buttons are not. A teaser or a truncated articleBody holds too little of
    the text and is ignored. When trafilatura found too little (rule 1), it is used whole.
 
 No rule removes a line from the middle of trafilatura's text; rules 3 and 4 drop lines at
@@ -49,11 +50,12 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from ingest.evaluate_extraction import shingles
+from ingest.evaluate_extraction import SHINGLE_SIZE, shingles
 
 _WORDS = re.compile(r"\w+")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _MARKUP = re.compile(r"<\s*[a-zA-Z][^>]*>|&lt;\s*[a-zA-Z]")
 _BLOCKS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol blockquote section article br tr table pre dd dt".split()
@@ -91,27 +93,30 @@ def article_body(
 ) -> Body:
     """Correct ``main`` (trafilatura's default-mode text, normalised) with rules 1-6."""
     steps: list[str] = []
+    text = main
     too_little = len(main) < rules.too_little
-    if too_little:
+    if too_little:  # recall matters more than precision: rules 1 and 6 only
         recall = trafilatura_text(html, url=url, favor_recall=True)
         if len(recall) > len(main) and contains(recall, main, rules.complete):
-            main = recall
+            text = recall
             steps.append("recall-mode")
-    precise = trafilatura_text(html, url=url, fast=True, favor_precision=True)
-    text = main
-    # The fast mode's text lies between the two; it can only outvote ``main`` when they differ.
-    if not (contains(main, precise, rules.modes_agree) and contains(precise, main, rules.modes_agree)):
-        text = choose_mode(main, trafilatura_text(html, url=url, fast=True), precise, rules=rules)
-        if text != main:
-            steps.append("fast-mode")
-    for name, rule in (
-        ("edges", lambda t: trim_edges(t, precise, rules=rules)),
-        ("headline", lambda t: drop_headline(t, title)),
-    ):
-        new = rule(text)
-        if new and new != text:
-            text = new
-            steps.append(name)
+    else:
+        precise = trafilatura_text(html, url=url, fast=True, favor_precision=True)
+        # the fast mode's text lies between these two: it can only outvote main if they differ
+        agree = rules.modes_agree
+        if not (contains(main, precise, agree) and contains(precise, main, agree)):
+            text = choose_mode(main, trafilatura_text(html, url=url, fast=True), precise,
+                               rules=rules)
+            if text != main:
+                steps.append("fast-mode")
+        trimmed = trim_edges(text, precise, rules=rules)
+        if trimmed != text:
+            text = trimmed
+            steps.append("edges")
+    headless = drop_headline(text, title)
+    if headless != text:
+        text = headless
+        steps.append("headline")
     root = parse(html)
     if root is not None:
         joined = join_split_body(root, text, url=url, rules=rules)
@@ -143,10 +148,16 @@ def normalise_text(text: str) -> str:
 
 
 def parse(html: str) -> lxml_html.HtmlElement | None:
-    try:
-        return lxml_html.fromstring(html)
-    except (ValueError, etree.ParserError):
-        return None
+    """The page as an lxml tree, or None; a page opening with an XML declaration is parsed
+    as UTF-8 bytes (lxml refuses a str that declares an encoding)."""
+    for content in (html, html.encode("utf-8", "replace")):
+        try:
+            return lxml_html.document_fromstring(content)
+        except ValueError:
+            continue
+        except etree.ParserError:
+            return None
+    return None
 
 
 # rule 1 -----------------------------------------------------------------------------------
@@ -175,7 +186,10 @@ def contains(container: str, text: str, share: float) -> bool:
 
 
 def coverage(container: str, text: str) -> float:
-    """The share of ``text``'s shingles found in ``container`` (1.0 for an empty text)."""
+    """The share of ``text``'s shingles found in ``container`` (1.0 for an empty text); a
+    text too short for a shingle is found or not as a whole."""
+    if len(_WORDS.findall(text)) < SHINGLE_SIZE:
+        return 1.0 if f" {_key(text)} " in f" {_key(container)} " else 0.0
     wanted = shingles(text)
     total = sum(wanted.values())
     return sum((wanted & shingles(container)).values()) / total if total else 1.0
@@ -271,7 +285,7 @@ def jsonld_bodies(root: lxml_html.HtmlElement) -> list[str]:
     skipped."""
     bodies = []
     for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
+        if not (script.get("type") or "").strip().lower().startswith("application/ld+json"):
             continue
         try:
             data = json.loads(script.text or "", strict=False)
@@ -344,7 +358,7 @@ def supplement_from_jsonld(
             continue
         if sum((wanted & text_shingles).values()) / total >= rules.covered:
             anchor = max(anchor, _line_holding(line_shingles, wanted))
-        elif len(_WORDS.findall(paragraph)) >= 4:
+        elif whole or _SENTENCE_END.search(paragraph):  # prose, not a caption or a button
             inserts.setdefault(anchor, []).append(paragraph)
     if not inserts:
         return text
