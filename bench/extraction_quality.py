@@ -52,7 +52,8 @@ def ours(html: str, url: str) -> tuple[str, str]:
 RUNNERS = {
     "trafilatura": lambda html, url: (trafilatura.extract(html), ""),
     "trafilatura -comments": lambda html, url: (
-        trafilatura.extract(html, include_comments=False), ""
+        trafilatura.extract(html, include_comments=False),
+        "",
     ),
     "ours": ours,
 }
@@ -104,25 +105,34 @@ def main() -> None:
         )
     plain, mine = scores["trafilatura -comments"], scores["ours"]
     extra = (seconds["ours"] - seconds["trafilatura -comments"]) / len(ids) * 1000
-    print(f"ours costs {extra:.0f} ms more per page than trafilatura -comments: metadata and "
-          "dates, a precision-minded trafilatura pass, on some pages a fast-mode one")
-    print("rules that changed the text:", ", ".join(
-        f"{source.removeprefix('trafilatura+') or 'none'} {n}"
-        for source, n in sources.most_common()
-    ))
+    print(
+        f"ours costs {extra:.0f} ms more per page than trafilatura -comments: metadata and "
+        "dates, a precision-minded trafilatura pass, on some pages a fast-mode one"
+    )
+    print(
+        "rules that changed the text:",
+        ", ".join(
+            f"{source.removeprefix('trafilatura+') or 'none'} {n}"
+            for source, n in sources.most_common()
+        ),
+    )
 
     lost = [p for p in ids if mine[p].recall < plain[p].recall - 0.001]
     print(f"pages where ours recalls less than trafilatura -comments: {len(lost)}")
     for page_id in lost:
-        print(f"  {page_id[:12]} recall {plain[page_id].recall:.3f} -> {mine[page_id].recall:.3f}"
-              f"  ({source_of[page_id]})  {truth[page_id]['url']}")
+        print(
+            f"  {page_id[:12]} recall {plain[page_id].recall:.3f} -> {mine[page_id].recall:.3f}"
+            f"  ({source_of[page_id]})  {truth[page_id]['url']}"
+        )
     if args.worst:
         print(f"worst {args.worst} pages by our F1 (ours P/R/F1 | trafilatura -comments F1):")
         for page_id in sorted(ids, key=lambda p: mine[p].f1)[: args.worst]:
             s = mine[page_id]
-            print(f"  {page_id[:12]} {half[page_id]:4} {s.precision:.3f}/{s.recall:.3f}/"
-                  f"{s.f1:.3f} | {plain[page_id].f1:.3f}  ({source_of[page_id]})  "
-                  f"{truth[page_id]['url']}")
+            print(
+                f"  {page_id[:12]} {half[page_id]:4} {s.precision:.3f}/{s.recall:.3f}/"
+                f"{s.f1:.3f} | {plain[page_id].f1:.3f}  ({source_of[page_id]})  "
+                f"{truth[page_id]['url']}"
+            )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,13 @@ def sentences(seed: int, count: int = 4) -> str:
     )
 
 
-def page(paragraphs: list[str], *, jsonld: str = "", title: str = "Council row over figures",
-         extra: str = "") -> str:
+def page(
+    paragraphs: list[str],
+    *,
+    jsonld: str = "",
+    title: str = "Council row over figures",
+    extra: str = "",
+) -> str:
     body_html = "".join(f"<p>{p}</p>" for p in paragraphs)
     script = f'<script type="application/ld+json">{jsonld}</script>' if jsonld else ""
     return (
@@ -45,8 +50,12 @@ def page(paragraphs: list[str], *, jsonld: str = "", title: str = "Council row o
 def article_jsonld(article_body, *, graph: bool = False) -> str:
     article = {"@type": "NewsArticle", "headline": "Council row", "articleBody": article_body}
     if graph:
-        return json.dumps({"@context": "https://schema.org",
-                           "@graph": [{"@type": "WebPage", "name": "x"}, article]})
+        return json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@graph": [{"@type": "WebPage", "name": "x"}, article],
+            }
+        )
     return json.dumps({"@context": "https://schema.org", **article})
 
 
@@ -74,8 +83,12 @@ def test_metric_counts_four_token_shingles_normalised():
 def test_metric_tokens_are_words_case_kept_and_repeats_count():
     assert score_page("One, two; three... four!", "one two three four").f1 == 0.0  # case kept
     assert score_page("One, two; three... four!", "One two three four").f1 == 1.0  # \w+ tokens
-    assert shingles("a b c d a b c d") == {("a", "b", "c", "d"): 2, ("b", "c", "d", "a"): 1,
-                                           ("c", "d", "a", "b"): 1, ("d", "a", "b", "c"): 1}
+    assert shingles("a b c d a b c d") == {
+        ("a", "b", "c", "d"): 2,
+        ("b", "c", "d", "a"): 1,
+        ("c", "d", "a", "b"): 1,
+        ("d", "a", "b", "c"): 1,
+    }
     twice = score_page("a b c d", "a b c d a b c d")  # the extra copy is a false positive
     assert twice.precision < 1 and twice.recall == 1
 
@@ -89,9 +102,11 @@ def test_metric_short_and_empty_texts():
 
 
 def test_aggregate_averages_precision_and_recall_then_f1():
-    pages = [score_page("a b c d e", "a b c d e"),  # P 1, R 1
-             score_page("a b c d e f", "b c d e f g"),  # P 2/3, R 2/3
-             score_page("a b c d e", "")]  # nothing extracted: recall 0, no precision
+    pages = [
+        score_page("a b c d e", "a b c d e"),  # P 1, R 1
+        score_page("a b c d e f", "b c d e f g"),  # P 2/3, R 2/3
+        score_page("a b c d e", ""),
+    ]  # nothing extracted: recall 0, no precision
     scores = aggregate(pages)
     assert scores.precision == pytest.approx((1 + 2 / 3) / 2)  # the empty page is left out
     assert scores.recall == pytest.approx((1 + 2 / 3 + 0) / 3)
@@ -104,8 +119,16 @@ def test_aggregate_averages_precision_and_recall_then_f1():
 
 
 def test_trim_edges_drops_what_the_precise_pass_left_at_the_edges():
-    text = "\n".join(["Headline", "Teaser of the story", A, B, "Click here to subscribe",
-                      "- Related: another story"])
+    text = "\n".join(
+        [
+            "Headline",
+            "Teaser of the story",
+            A,
+            B,
+            "Click here to subscribe",
+            "- Related: another story",
+        ]
+    )
     assert body.trim_edges(text, f"{A}\n{B}") == f"{A}\n{B}"
 
 
@@ -136,9 +159,11 @@ def test_choose_mode_takes_the_text_the_precise_pass_agrees_with():
 
 
 def test_jsonld_text_renders_html_and_leaves_out_figures():
-    raw = ("&lt;p&gt;First&amp;nbsp;paragraph.&lt;/p&gt;&lt;figure&gt;&lt;figcaption&gt;"
-           "A caption&lt;/figcaption&gt;&lt;/figure&gt;&lt;h2&gt;Heading&lt;/h2&gt;"
-           "&lt;p&gt;Second &lt;a href='x'&gt;link&lt;/a&gt; paragraph.&lt;/p&gt;")
+    raw = (
+        "&lt;p&gt;First&amp;nbsp;paragraph.&lt;/p&gt;&lt;figure&gt;&lt;figcaption&gt;"
+        "A caption&lt;/figcaption&gt;&lt;/figure&gt;&lt;h2&gt;Heading&lt;/h2&gt;"
+        "&lt;p&gt;Second &lt;a href='x'&gt;link&lt;/a&gt; paragraph.&lt;/p&gt;"
+    )
     assert body.jsonld_text(raw) == "First paragraph.\nHeading\nSecond link paragraph."
     assert body.jsonld_text("<p>One.</p><p>Two.<br>Three.</p>") == "One.\nTwo.\nThree."
     assert body.jsonld_text("Plain text &amp; more.\n\nNext.") == "Plain text & more.\nNext."
@@ -162,7 +187,8 @@ def test_articlebody_in_a_graph_array_is_found():
 def test_articlebody_found_under_an_xml_declaration_and_a_typed_script():
     html = page([A, B, C], jsonld=article_jsonld(f"{A}\n{B}\n{QUOTE}\n{C}"))
     html = '<?xml version="1.0" encoding="utf-8"?>' + html.replace(
-        "application/ld+json", "application/ld+json; charset=utf-8")
+        "application/ld+json", "application/ld+json; charset=utf-8"
+    )
     assert body.jsonld_bodies(body.parse(html)) == [f"{A}\n{B}\n{QUOTE}\n{C}"]
 
 
@@ -174,13 +200,16 @@ def test_teaser_or_truncated_articlebody_is_ignored(teaser):
     assert "jsonld" not in article.text_source
 
 
-@pytest.mark.parametrize("broken", [
-    '{"@type": "NewsArticle", "articleBody": "unterminated',
-    "not json at all",
-    '[1, 2, {"articleBody": 3}]',
-    '{"articleBody": ["a list", "of parts"]}',
-    "",
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        '{"@type": "NewsArticle", "articleBody": "unterminated',
+        "not json at all",
+        '[1, 2, {"articleBody": 3}]',
+        '{"articleBody": ["a list", "of parts"]}',
+        "",
+    ],
+)
 def test_malformed_jsonld_does_not_crash(broken):
     html = page([A, B, C], jsonld=broken)
     assert extract_article(html, url="http://x/a").text.split("\n") == [A, B, C]
@@ -197,6 +226,39 @@ def test_articlebody_used_whole_when_trafilatura_finds_too_little(monkeypatch):
     assert result == body.Body(text=f"{full}\n{notice}", source="trafilatura+jsonld")
 
 
+def test_whole_articlebody_is_the_one_about_this_page(monkeypatch):
+    lede = "Council row over the budget figures deepens."
+    other = "\n".join(sentences(seed) for seed in range(50, 56))  # a longer, unrelated article
+    mine = "\n".join([lede, A, B])
+    jsonld = json.dumps(
+        {
+            "@graph": [
+                {"@type": "NewsArticle", "articleBody": other},
+                {"@type": "NewsArticle", "articleBody": mine},
+            ]
+        }
+    )
+    monkeypatch.setattr(body, "trafilatura_text", lambda html, *, url=None, **options: lede)
+    result = body.article_body(page([lede], jsonld=jsonld), url="http://x/a", main=lede, title=None)
+    assert result.text == mine
+
+
+def test_update_note_survives_trimming(monkeypatch):
+    import ingest.extract
+
+    monkeypatch.setattr(
+        ingest.extract,
+        "article_body",
+        lambda html, *, url, main, title: body.Body(
+            text=main.split("\n", 1)[1], source="trafilatura+edges"
+        ),
+    )
+    html = page(["Updated: the toll was revised on Tuesday.", A, B])
+    article = extract_article(html, url="http://x/a")
+    assert article.text.split("\n") == [A, B]
+    assert article.update_note == "Updated: the toll was revised on Tuesday."
+
+
 # a body split into parts ---------------------------------------------------------------------
 
 
@@ -205,11 +267,15 @@ def split_page(parts: int, *, same_class: bool = True) -> str:
     for n in range(parts):
         paragraphs = "".join(f"<p>{sentences(100 * n + k)}</p>" for k in range(4))
         css = "body article__body" if same_class or n == 0 else "related"
-        chunks.append(f"<div class='grid'><div class='{css}'>{paragraphs}</div>"
-                      "<div class='rail'><div class='ad'>Advertisement</div></div></div>")
-    return ("<html><head><title>Split story</title></head><body><nav><a href='/'>Home</a></nav>"
-            f"<main><article><h1>Split story</h1><div class='chunks'>{''.join(chunks)}</div>"
-            "</article></main></body></html>")
+        chunks.append(
+            f"<div class='grid'><div class='{css}'>{paragraphs}</div>"
+            "<div class='rail'><div class='ad'>Advertisement</div></div></div>"
+        )
+    return (
+        "<html><head><title>Split story</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<main><article><h1>Split story</h1><div class='chunks'>{''.join(chunks)}</div>"
+        "</article></main></body></html>"
+    )
 
 
 def test_later_parts_of_a_split_body_are_added():
@@ -218,12 +284,16 @@ def test_later_parts_of_a_split_body_are_added():
     assert second not in trafilatura.extract(html)  # trafilatura alone keeps the first part
     article = extract_article(html, url="http://x/a")
     assert article.text.split("\n") == [sentences(k) for k in range(4)] + [
-        sentences(100 + k) for k in range(4)]
+        sentences(100 + k) for k in range(4)
+    ]
     assert "split-body" in article.text_source
 
 
 def test_no_split_body_without_same_class_parts_or_with_too_many():
-    assert sentences(100) not in extract_article(split_page(2, same_class=False), url="http://x/a").text
+    assert (
+        sentences(100)
+        not in extract_article(split_page(2, same_class=False), url="http://x/a").text
+    )
     many = extract_article(split_page(body.RULES.max_body_parts + 1), url="http://x/a")
     assert "split-body" not in many.text_source
 
@@ -247,8 +317,11 @@ def test_recall_mode_when_trafilatura_finds_too_little(monkeypatch):
 
 def test_recall_mode_not_kept_when_it_drops_what_was_found(monkeypatch):
     short = "Only a line about the council budget."
-    monkeypatch.setattr(body, "trafilatura_text", lambda html, *, url=None, **options: (
-        A if options.get("favor_recall") else short))
+    monkeypatch.setattr(
+        body,
+        "trafilatura_text",
+        lambda html, *, url=None, **options: A if options.get("favor_recall") else short,
+    )
     result = body.article_body("<html></html>", url="http://x/a", main=short, title=None)
     assert result.text == short
 

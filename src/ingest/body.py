@@ -67,14 +67,14 @@ _UNWANTED_IN_JSONLD = "script style noscript iframe figure figcaption aside".spl
 class Rules:
     """The thresholds of the rules above, with their reasons."""
 
-    modes_agree: float = 0.9  # rule 1: each text holds this share of the other's shingles
-    long_line: int = 200  # rule 2: a line this long is prose, kept even at an edge
-    max_body_parts: int = 4  # rule 4: more same-class containers are a layout widget
-    min_part_paragraphs: int = 2  # rule 4: new paragraphs of prose a later part must hold
-    prose_paragraph: int = 150  # rule 4: characters that make a paragraph prose
-    complete: float = 0.9  # rules 5, 6: share of the text so far a richer text must hold
-    covered: float = 0.5  # rules 4, 5: a passage with this share already in the text is there
-    too_little: int = 500  # rules 5, 6: trafilatura found too little below this many characters
+    too_little: int = 500  # rules 1, 6: trafilatura found too little below this many characters
+    complete: float = 0.9  # rules 1, 6: share of the text so far that a richer text must hold
+    modes_agree: float = 0.9  # rule 2: each text holds this share of the other's shingles
+    long_line: int = 200  # rule 3: a line this long is prose, kept even at an edge
+    max_body_parts: int = 4  # rule 5: more same-class containers are a layout widget
+    min_part_paragraphs: int = 2  # rule 5: new paragraphs of prose a later part must hold
+    prose_paragraph: int = 150  # rule 5: characters that make a paragraph prose
+    covered: float = 0.5  # rules 5, 6: a passage with this share already in the text is there
 
 
 RULES = Rules()
@@ -105,8 +105,9 @@ def article_body(
         # the fast mode's text lies between these two: it can only outvote main if they differ
         agree = rules.modes_agree
         if not (contains(main, precise, agree) and contains(precise, main, agree)):
-            text = choose_mode(main, trafilatura_text(html, url=url, fast=True), precise,
-                               rules=rules)
+            text = choose_mode(
+                main, trafilatura_text(html, url=url, fast=True), precise, rules=rules
+            )
             if text != main:
                 steps.append("fast-mode")
         trimmed = trim_edges(text, precise, rules=rules)
@@ -123,7 +124,9 @@ def article_body(
         if joined != text:
             text = joined
             steps.append("split-body")
-        for candidate in jsonld_bodies(root):
+        candidates = jsonld_bodies(root)  # the one holding most of the text first
+        candidates.sort(key=lambda candidate: coverage(candidate, text), reverse=True)
+        for candidate in candidates:
             supplemented = supplement_from_jsonld(text, candidate, whole=too_little, rules=rules)
             if supplemented != text:
                 text = supplemented
@@ -160,7 +163,7 @@ def parse(html: str) -> lxml_html.HtmlElement | None:
     return None
 
 
-# rule 1 -----------------------------------------------------------------------------------
+# rule 2 -----------------------------------------------------------------------------------
 
 
 def choose_mode(main: str, fast: str, precise: str, *, rules: Rules = RULES) -> str:
@@ -195,7 +198,7 @@ def coverage(container: str, text: str) -> float:
     return sum((wanted & shingles(container)).values()) / total if total else 1.0
 
 
-# rules 2 and 3 -----------------------------------------------------------------------------
+# rules 3 and 4 -----------------------------------------------------------------------------
 
 
 def _key(text: str) -> str:
@@ -226,7 +229,7 @@ def drop_headline(text: str, title: str | None) -> str:
     return text
 
 
-# rule 4 ------------------------------------------------------------------------------------
+# rule 5 ------------------------------------------------------------------------------------
 
 
 def join_split_body(
@@ -268,16 +271,15 @@ def join_split_body(
             additions.append(part_text)
     if not additions:
         return text
-    lines = text.split("\n")
-    last_key = _key(kept[-1].text_content()) if kept[-1].getparent() is container else ""
+    lines = text.split("\n")  # the additions go after the line of the part's last paragraph
+    last_key = _key([p for p in kept if p.getparent() is container][-1].text_content())
     anchor = max(
-        (i for i, line in enumerate(lines) if last_key and last_key in _key(line)),
-        default=len(lines) - 1,
+        (i for i, line in enumerate(lines) if last_key in _key(line)), default=len(lines) - 1
     )
     return "\n".join([*lines[: anchor + 1], *additions, *lines[anchor + 1 :]])
 
 
-# rule 5 ------------------------------------------------------------------------------------
+# rule 6 ------------------------------------------------------------------------------------
 
 
 def jsonld_bodies(root: lxml_html.HtmlElement) -> list[str]:
