@@ -74,6 +74,10 @@ def main() -> None:
     ids = sorted(truth)[: args.pages or None]
     half = {page_id: ("even", "odd")[i % 2] for i, page_id in enumerate(ids)}
 
+    with gzip.open(args.corpus / "html" / f"{ids[0]}.html.gz", "rt", encoding="utf-8") as f:
+        first = f.read()
+    for run in RUNNERS.values():  # warm up: trafilatura loads its word lists on first use
+        run(first, truth[ids[0]]["url"])
     scores: dict[str, dict[str, PageScore]] = {name: {} for name in NAMES}
     seconds = Counter()
     sources = Counter()

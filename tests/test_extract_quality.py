@@ -315,6 +315,23 @@ def test_recall_mode_when_trafilatura_finds_too_little(monkeypatch):
     assert {"favor_recall": True} in calls
 
 
+def test_recall_mode_when_trafilatura_finds_nothing(monkeypatch):
+    monkeypatch.setattr(
+        body,
+        "trafilatura_text",
+        lambda html, *, url=None, **options: A if options.get("favor_recall") else "",
+    )
+    result = body.article_body("<html></html>", url="http://x/a", main="", title=None)
+    assert result == body.Body(text=A, source="trafilatura+recall-mode")
+
+
+def test_script_rendered_page_gets_its_text_from_jsonld():
+    html = page([], jsonld=article_jsonld("\n\n".join([A, B, C]))).replace(
+        "<div class='article-body'></div>", "<div id='root'></div>"
+    )
+    assert extract_article(html, url="http://x/a").text.split("\n") == [A, B, C]
+
+
 def test_recall_mode_not_kept_when_it_drops_what_was_found(monkeypatch):
     short = "Only a line about the council budget."
     monkeypatch.setattr(

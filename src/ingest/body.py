@@ -27,12 +27,15 @@ trafilatura modes and from the page itself. Each rule acts only on clear evidenc
    ``articleBody`` in the page's JSON-LD (``@graph`` and nested objects included, HTML in it
    rendered as text, malformed blocks skipped) is used when it is complete, i.e. holds
    ``complete`` of the text's shingles: its paragraphs of prose (ending as a sentence
-   ends) that the text lacks are inserted in place; captions and buttons are not. A teaser or a truncated articleBody holds too little of
-   the text and is ignored. When trafilatura found too little (rule 1), it is used whole.
+   ends) that the text lacks are inserted in place; captions and buttons are not. When it
+   holds the same words as the text in more paragraphs (trafilatura ran them together), it
+   replaces the text. A teaser or a truncated articleBody holds too little of the text and
+   is ignored. When trafilatura found too little (rule 1), it is used whole.
 
-No rule removes a line from the middle of trafilatura's text; rules 3 and 4 drop lines at
-its edges, and rule 2 may prefer the fast mode's text, only on the evidence of another
-trafilatura pass or of the page's title. The thresholds (``Rules``) were chosen on the
+No rule removes a line from the middle of trafilatura's text (rule 6 replaces it only with
+the same words in more paragraphs); rules 3 and 4 drop lines at its edges, and rule 2 may
+prefer the fast mode's text, only on the evidence of another trafilatura pass or of the
+page's title. The thresholds (``Rules``) were chosen on the
 even-numbered half of the article-extraction benchmark's pages (ids sorted) and checked on
 the odd half (``bench/extraction_quality.py``).
 """
@@ -75,6 +78,7 @@ class Rules:
     min_part_paragraphs: int = 2  # rule 5: new paragraphs of prose a later part must hold
     prose_paragraph: int = 150  # rule 5: characters that make a paragraph prose
     covered: float = 0.5  # rules 5, 6: a passage with this share already in the text is there
+    same_words: float = 0.99  # rule 6: share of the text a re-paragraphed text must hold
 
 
 RULES = Rules()
@@ -191,7 +195,10 @@ def contains(container: str, text: str, share: float) -> bool:
 def coverage(container: str, text: str) -> float:
     """The share of ``text``'s shingles found in ``container`` (1.0 for an empty text); a
     text too short for a shingle is found or not as a whole."""
-    if len(_WORDS.findall(text)) < SHINGLE_SIZE:
+    words = len(_WORDS.findall(text))
+    if not words:
+        return 1.0
+    if words < SHINGLE_SIZE:
         return 1.0 if f" {_key(text)} " in f" {_key(container)} " else 0.0
     wanted = shingles(text)
     total = sum(wanted.values())
@@ -345,9 +352,17 @@ def supplement_from_jsonld(
 ) -> str:
     """``text`` with the paragraphs of ``body`` that it lacks, each inserted after the line
     holding the paragraph before it, when ``body`` is complete (holds nearly all of ``text``)
-    or ``whole`` is set (trafilatura found too little)."""
+    or ``whole`` is set (trafilatura found too little). When both hold the same words (all
+    of ``text``, nearly all of ``body``), ``body`` itself if it has more paragraphs: text
+    run together into one line becomes one paragraph per line again."""
     if not body or (not whole and not contains(body, text, rules.complete)):
         return text
+    if (
+        body.count("\n") > text.count("\n")
+        and contains(body, text, rules.same_words)
+        and contains(text, body, rules.complete)
+    ):
+        return body
     lines = text.split("\n") if text else []
     line_shingles = [shingles(line) for line in lines]
     text_shingles = shingles(text)
