@@ -1,8 +1,11 @@
 """Pure: HTML -> article text and metadata, with trafilatura.
 
-``extract_article(html, url=...)`` takes content, not a URL to fetch. The content hash is
-taken over the normalised text (whitespace collapsed), so a page whose markup changes but
-whose words do not yields the same hash and no new version.
+``extract_article(html, url=...)`` takes content, not a URL to fetch. trafilatura's text
+(default mode) is corrected by the rules of ``ingest.body`` (other trafilatura modes as
+second opinions, the page's JSON-LD articleBody, bodies split into parts); how well that
+works is measured by ``bench/extraction_quality.py``. The content hash is taken over the
+normalised text (whitespace collapsed), so a page whose markup changes but whose words do
+not yields the same hash and no new version.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import trafilatura
 from lxml import html as lxml_html
 
 from ingest import errors
+from ingest.body import article_body, normalise_text
 
-_SPACES = re.compile(r"[ \t\u00a0]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
+__all__ = ["ExtractedArticle", "content_hash", "extract_article", "normalise_text"]
+
 _LANG = re.compile(r"^[A-Za-z]{2,3}")
 
 
@@ -38,6 +42,7 @@ class ExtractedArticle:
     content_hash: str
     modified: date | None = None  # the page's own "updated" date, when it states one
     update_note: str | None = None  # "Correction: ...", "Updated ...", "First modification:"
+    text_source: str = "trafilatura"  # the rules of ingest.body that shaped the text
 
 
 def extract_article(html: str, *, url: str, min_chars: int = 0) -> ExtractedArticle:
@@ -53,14 +58,18 @@ def extract_article(html: str, *, url: str, min_chars: int = 0) -> ExtractedArti
             url=url,
             with_metadata=True,
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             date_extraction_params={"original_date": True, "extensive_search": True},
         )
     except (ValueError, TypeError) as exc:  # trafilatura raises these on unparsable input
         raise errors.ExtractionError(f"unparsable page: {exc}", url=url) from exc
-    if document is None or not (document.text or "").strip():
+    if document is None:
         raise errors.ExtractionError("no article text found", url=url)
-    text = normalise_text(document.text)
+    main = normalise_text(document.text or "")
+    body = article_body(html, url=url, main=main, title=document.title)
+    text = body.text
+    if not text:
+        raise errors.ExtractionError("no article text found", url=url)
     if len(text) < min_chars:
         raise errors.ExtractionError(
             f"only {len(text)} characters of text (minimum {min_chars})", url=url
@@ -76,7 +85,8 @@ def extract_article(html: str, *, url: str, min_chars: int = 0) -> ExtractedArti
         description=_clean(document.description),
         content_hash=content_hash(text),
         modified=_modified(html, url),
-        update_note=update_note(text),
+        update_note=update_note(text) or update_note(main),
+        text_source=body.source,
     )
 
 
@@ -102,12 +112,6 @@ def _modified(html: str, url: str) -> date | None:
     except (ValueError, TypeError):
         return None
     return _to_date(found)
-
-
-def normalise_text(text: str) -> str:
-    """Collapse runs of spaces and blank lines; keep one paragraph per line."""
-    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
-    return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
 
 
 def content_hash(text: str) -> str:
