@@ -115,3 +115,9 @@ def test_measure_found_across_a_subset_aside(sentence, expected):
 def test_a_part_of_a_counted_group_is_its_own_subject(sentence, quote, subject):
     claims = {c.quote: c for c in extract_claims(sentence)}
     assert claims[quote].subject == subject
+
+
+def test_what_a_video_shows_is_not_a_toll():
+    [claim] = extract_claims("One video showed the bodies of a dozen people lying on the floor "
+                             "of a clinic.")
+    assert (claim.quote, claim.measure) == ("a dozen", None)

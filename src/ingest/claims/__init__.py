@@ -232,6 +232,10 @@ def _sentence_claims(
         )
 
     figures = _figures(text, mentions)
+    if _FOOTAGE_RE.search(text):
+        for fig in figures:  # what a video shows is a glimpse, not a toll
+            if fig.measure in lexicon.PERSON_MEASURES:
+                fig.measure = None
     claims = []
     stance_re, subject = _STANCE.scanner(text, _scan.folded(text))
     stance = "without evidence" if stance_re.search(subject) else None
@@ -335,6 +339,9 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
 
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+_FOOTAGE_RE = re.compile(
+    r"\b(?:videos?|footage|images?|pictures?|photos?|photographs?)\b[^.;]{0,80}?"
+    r"\b(?:showed|shows|show|showing|appeared\s+to\s+show|depicted)\b", re.IGNORECASE)
 # "Fifteen of the wounded were in critical condition", "three of the dead were children"
 _SUBSET_RE = re.compile(
     r"\s+of\s+(?:the|them|those)\s+(?:wounded|injured|dead|victims|casualties|killed|bodies)\b"
