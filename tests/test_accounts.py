@@ -59,6 +59,15 @@ def test_sessions_store_only_a_hash_and_expire(session):
     assert accounts.purge_expired(session=session) == 1
 
 
+def test_a_login_clears_expired_sessions(session):
+    reviewer = accounts.create_reviewer(session=session, username="ana", password="long enough")
+    accounts.start_session(session=session, reviewer=reviewer, hours=-1)  # already expired
+    session.commit()
+    accounts.start_session(session=session, reviewer=reviewer, hours=1)
+    session.commit()
+    assert len(session.exec(select(WebSession)).all()) == 1
+
+
 def test_disabling_ends_sessions(session):
     reviewer = accounts.create_reviewer(session=session, username="ana", password="long enough")
     token, _ = accounts.start_session(session=session, reviewer=reviewer, hours=1)

@@ -126,7 +126,9 @@ def _token_hash(token: str) -> str:
 
 
 def start_session(*, session: Session, reviewer: Reviewer, hours: float) -> tuple[str, LoggedIn]:
-    """A new login; returns the token to hand to the client (shown once, never stored)."""
+    """A new login; returns the token to hand to the client (shown once, never stored).
+    Expired sessions of every reviewer are deleted on the way, so the table holds live ones."""
+    purge_expired(session=session)
     token = secrets.token_urlsafe(32)
     row = WebSession(token_hash=_token_hash(token), reviewer_id=reviewer.id,
                      csrf_token=secrets.token_urlsafe(32),
@@ -162,5 +164,6 @@ def end_session(*, session: Session, token: str | None) -> None:
 
 
 def purge_expired(*, session: Session) -> int:
+    """Delete expired sessions; how many."""
     result = session.exec(delete(WebSession).where(col(WebSession.expires_at) < utcnow()))
     return result.rowcount or 0
