@@ -162,3 +162,25 @@ def test_logout(ana):
     response = post(ana, "/logout")
     assert response.status_code == 303
     assert ana.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_event_chart_draws_one_figure_at_a_time(ana, seeded, settings):
+    """Killed soldiers and fired missiles are not drawn on one axis."""
+    from datetime import date
+
+    from ingest.db import session_scope
+    from tests.web_seed import add_article, figure
+
+    text = "Six HIMARS missiles were fired at Makiivka."
+    with session_scope(settings.database_url) as session:
+        add_article(session, source="tass", url="https://tass.example/makiivka", text=text,
+                    published=date(2023, 1, 2),
+                    claims=[figure(text, "Six", 6, measure="missiles_fired", subject="missiles")])
+    html = ana.get("/events/makiivka/2023-01-01").text
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert svg.count("<circle") == 2  # the disputed figure: 63 and 400 killed soldiers
+    assert "Chart of:" in html and "missiles_fired/missiles" in html
+    html = ana.get("/events/makiivka/2023-01-01?figure=missiles_fired/missiles").text
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert svg.count("<circle") == 1
+    assert "Six" in html and "63" in html  # the table still lists every claim

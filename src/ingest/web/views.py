@@ -18,9 +18,21 @@ class EventView:
     claims: list[review.ClaimEvidence]
     items: list[ReviewItem]
     chart: chart.Chart
+    figure: str | None  # the figure charted: "measure/subject" ("killed/soldiers")
+    figures: list[tuple[str, int]]  # every figure claimed about the event, with its count
 
 
-def event_view(*, session: Session, event: str) -> EventView:
+def figure_key(claim: FigureClaim) -> str | None:
+    """What a claim counts, as "measure/subject" (None when it says neither)."""
+    if not claim.measure and not claim.subject:
+        return None
+    return f"{claim.measure or '?'}/{claim.subject or '?'}"
+
+
+def event_view(*, session: Session, event: str, figure: str | None = None) -> EventView:
+    """An event's claims and items, and a chart of one figure: ``figure`` when given, else
+    the one its review items dispute, else the one claimed most (killed soldiers and
+    intercepted missiles are not drawn on one axis)."""
     rows = store.event_claims(session=session, event=event)
     if not rows:
         raise NotFoundError(f"no claim about event {event!r}")
@@ -28,6 +40,15 @@ def event_view(*, session: Session, event: str) -> EventView:
     items = [row.item for row in review.queue_page(
         session=session, filters=review.QueueFilter(status=None, event=event), limit=200,
     ).rows]
+    counts: dict[str, int] = {}
+    for c in claims:
+        key = figure_key(c.claim)
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    figures = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if figure not in counts:
+        disputed = [f"{i.measure or '?'}/{i.subject or '?'}" for i in items]
+        figure = next((f for f in disputed if f in counts), figures[0][0] if figures else None)
     points = [
         chart.Point(
             day=c.claim.published_at or c.version.fetched_at.date(),
@@ -38,8 +59,9 @@ def event_view(*, session: Session, event: str) -> EventView:
             href=f"/articles/{c.article.id}?v={c.version.version}",
         )
         for c in claims
+        if figure_key(c.claim) == figure
     ]
-    return EventView(event, claims, items, chart.build(points))
+    return EventView(event, claims, items, chart.build(points), figure, figures)
 
 
 @dataclass(frozen=True, slots=True)

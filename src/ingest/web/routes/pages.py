@@ -188,9 +188,11 @@ def comment(item_id: int, form: FormData, user: PageUser, session: DbSession):
 
 
 @router.get("/events/{event:path}")
-def event_page(request: Request, event: str, user: PageUser,
-               session: DbSession) -> HTMLResponse:
-    return render(request, "event.html", view=views.event_view(session=session, event=event))
+def event_page(request: Request, event: str, user: PageUser, session: DbSession,
+               figure: str | None = None) -> HTMLResponse:
+    """``?figure=killed/soldiers`` charts that figure (default: the disputed one)."""
+    return render(request, "event.html",
+                  view=views.event_view(session=session, event=event, figure=figure))
 
 
 @router.get("/articles/{article_id}")
