@@ -249,7 +249,7 @@ def test_update_note_survives_trimming(monkeypatch):
     monkeypatch.setattr(
         ingest.extract,
         "article_body",
-        lambda html, *, url, main, title: body.Body(
+        lambda html, *, url, main, title, thorough: body.Body(
             text=main.split("\n", 1)[1], source="trafilatura+edges"
         ),
     )

@@ -1,8 +1,10 @@
 """Pure: a page's HTML + trafilatura's text -> the article body, by a few general rules.
 
-``extract.extract_article`` runs trafilatura as it always has (default mode, metadata
-included); ``article_body`` then corrects that text with second opinions from other
-trafilatura modes and from the page itself. Each rule acts only on clear evidence:
+``extract.extract_article`` runs trafilatura (with metadata; its fast mode in the
+``standard`` extraction, its default mode in the ``thorough`` one); ``article_body`` then
+corrects that text with second opinions from other trafilatura modes and from the page
+itself. Rules 2 and 3 run only in the ``thorough`` extraction (each costs another trafilatura
+pass). Each rule acts only on clear evidence:
 
 1. **Too little text.** When trafilatura found fewer than ``too_little`` characters, its
    recall-minded mode is tried and kept if longer and holding (``complete``) the text found;
@@ -93,9 +95,14 @@ class Body:
 
 
 def article_body(
-    html: str, *, url: str, main: str, title: str | None, rules: Rules = RULES
+    html: str | lxml_html.HtmlElement, *, url: str, main: str, title: str | None,
+    rules: Rules = RULES, thorough: bool = True,
 ) -> Body:
-    """Correct ``main`` (trafilatura's default-mode text, normalised) with rules 1-6."""
+    """Correct ``main`` (trafilatura's text, normalised) with rules 1-6.
+
+    ``thorough=False`` skips rules 2 and 3, which cost one or two more trafilatura passes
+    per page (``INGEST_EXTRACTION=standard``, where ``main`` is the fast mode's text).
+    """
     steps: list[str] = []
     text = main
     too_little = len(main) < rules.too_little
@@ -104,7 +111,7 @@ def article_body(
         if len(recall) > len(main) and contains(recall, main, rules.complete):
             text = recall
             steps.append("recall-mode")
-    else:
+    elif thorough:
         precise = trafilatura_text(html, url=url, fast=True, favor_precision=True)
         # the fast mode's text lies between these two: it can only outvote main if they differ
         agree = rules.modes_agree
@@ -139,7 +146,8 @@ def article_body(
     return Body(text=text, source="+".join(["trafilatura", *steps]))
 
 
-def trafilatura_text(html: str, *, url: str | None = None, **options) -> str:
+def trafilatura_text(html: str | lxml_html.HtmlElement, *, url: str | None = None,
+                     **options) -> str:
     """trafilatura's text in one mode (comments left out, tables in), normalised; '' if none."""
     try:
         text = trafilatura.extract(html, url=url, include_comments=False, **options)
@@ -154,9 +162,12 @@ def normalise_text(text: str) -> str:
     return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
 
 
-def parse(html: str) -> lxml_html.HtmlElement | None:
-    """The page as an lxml tree, or None; a page opening with an XML declaration is parsed
-    as UTF-8 bytes (lxml refuses a str that declares an encoding)."""
+def parse(html: str | lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The page as an lxml tree (a tree given is returned as is), or None; a page opening
+    with an XML declaration is parsed as UTF-8 bytes (lxml refuses a str that declares an
+    encoding)."""
+    if isinstance(html, lxml_html.HtmlElement):
+        return html
     for content in (html, html.encode("utf-8", "replace")):
         try:
             return lxml_html.document_fromstring(content)
