@@ -476,6 +476,8 @@ def measure(engine: Engine, history: History, *, lookups: int) -> Timings:
             lambda c=row: store.comparable_candidates(session=session, claim=c,
                                                       window_days=WINDOW_DAYS)
             for _claim, row in probes], session)
+        timings.rows["  of which undated"] = [
+            sum(c.event_date is None for c in found) for found in candidates[10:]]
         run("store.previous_version_claims", [
             lambda a=article, v=version: store.previous_version_claims(
                 session=session, article_id=a, version_id=v)
@@ -663,6 +665,8 @@ def main() -> None:
                 rows = statistics.median(timings.rows[name])
                 print(f"  {name:32} {statistics.median(samples):8.2f} ms median "
                       f"{percentile(samples, 0.95):8.2f} ms p95   rows {rows:g}")
+            print(f"  (comparable candidates without a date: median "
+                  f"{statistics.median(timings.rows['  of which undated']):g})")
             if args.explain == "all" or (args.explain == "last" and size == sizes[-1]):
                 explain(engine, timings.statements)
         print_table(results, engine.dialect.name)
@@ -682,9 +686,10 @@ def print_table(results: list[tuple[int, Timings]], backend: str) -> None:
             samples = timings.samples[name]
             cells.append(f"{statistics.median(samples):8.2f} / {percentile(samples, 0.95):8.2f}")
         print(f"| {name:32} |" + "".join(f" {cell:>20} |" for cell in cells))
-    name = "store.comparable_candidates"
-    print(f"| {'  rows returned (median)':32} |" + "".join(
-        f" {statistics.median(t.rows[name]):>20g} |" for _c, t in results))
+    for name, label in (("store.comparable_candidates", "  candidates (median)"),
+                        ("  of which undated", "  of which undated (median)")):
+        print(f"| {label:32} |" + "".join(
+            f" {statistics.median(t.rows[name]):>20g} |" for _c, t in results))
 
 
 if __name__ == "__main__":
