@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 import threading
+from datetime import UTC, datetime
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -184,3 +186,55 @@ def test_a_database_at_0002_gets_the_claim_context(new_db_url):
         columns = {c["name"] for c in inspect(connection).get_columns("figure_claim")}
     assert {"setting", "sentence_hash", "text_id", "part", "side"} <= columns
     assert _differences(new_db_url) == []
+
+
+LOOKUP_INDEXES = {"ix_figure_claim_place_measure_date": ["place", "measure", "event_date"],
+                  "ix_figure_claim_place_kind_date": ["place", "incident_kind", "event_date"]}
+
+
+def _claim_indexes(url: str) -> dict[str, list[str]]:
+    with db.open_engine(url).connect() as connection:
+        return {index["name"]: index["column_names"]
+                for index in inspect(connection).get_indexes("figure_claim")}
+
+
+def test_a_database_at_0002_gets_the_conflict_lookup_indexes(new_db_url):
+    db.upgrade(new_db_url, "0002")
+    now = datetime(2023, 1, 2, tzinfo=UTC)
+    with db.open_engine(new_db_url).begin() as connection:  # a stored claim, kept
+        connection.execute(text(
+            "INSERT INTO article (id, url, source, first_seen_at, last_checked_at, "
+            "latest_version) VALUES (1, 'https://x.example/1', 'x', :now, :now, 1)"
+        ), {"now": now})
+        connection.execute(text(
+            "INSERT INTO article_version (id, article_id, version, content_hash, fetched_at, "
+            "final_url, text) VALUES (1, 1, 1, 'h', :now, 'https://x.example/1', 't')"
+        ), {"now": now})
+        connection.execute(text(
+            'INSERT INTO figure_claim (id, article_id, version_id, source, sentence, '
+            'sentence_index, quote, start, "end", bound, approx, place, measure, event_date, '
+            "in_title, superseded, created_at) VALUES (1, 1, 1, 'x', 's', 0, '63', 0, 2, '=', "
+            "false, 'makiivka', 'killed', '2023-01-01', false, false, :now)"
+        ), {"now": now})
+    assert "ix_figure_claim_place_measure" in _claim_indexes(new_db_url)
+
+    before, after = db.upgrade(new_db_url)
+    assert (before.current, after.current) == ("0002", HEAD) and after.up_to_date
+    indexes = _claim_indexes(new_db_url)
+    assert {name: indexes.get(name) for name in LOOKUP_INDEXES} == LOOKUP_INDEXES
+    assert "ix_figure_claim_place_measure" not in indexes  # the prefix of the first one
+    assert _differences(new_db_url) == []
+    with db.get_engine(new_db_url).connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM figure_claim")).scalar() == 1
+
+
+def test_the_conflict_lookup_indexes_go_on_downgrade(new_db_url):
+    db.upgrade(new_db_url)
+    config = db.alembic_config(new_db_url)
+    with db.open_engine(new_db_url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+    indexes = _claim_indexes(new_db_url)
+    assert not set(LOOKUP_INDEXES) & set(indexes)
+    assert indexes["ix_figure_claim_place_measure"] == ["place", "measure"]
+    assert db.current(new_db_url).current == "0003"

@@ -72,7 +72,10 @@ class FigureClaim(SQLModel, table=True):
     __tablename__ = "figure_claim"
     __table_args__ = (
         UniqueConstraint("version_id", "sentence_index", "start", name="uq_figure_claim_position"),
-        Index("ix_figure_claim_place_measure", "place", "measure"),
+        # the conflict lookups (store.comparable_candidates, store._linked_event): a date
+        # window within one place and measure, or one place and kind of incident
+        Index("ix_figure_claim_place_measure_date", "place", "measure", "event_date"),
+        Index("ix_figure_claim_place_kind_date", "place", "incident_kind", "event_date"),
         Index("ix_figure_claim_source", "source"),  # the queue's outlet filter
     )
 

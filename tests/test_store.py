@@ -1,0 +1,130 @@
+"""The conflict lookups of ``store``: what they return, and that they use their indexes.
+
+Their speed as the claims grow is measured by ``bench/conflict_lookup.py``; here, the plans
+are checked instead (no clock): on SQLite, whose planner uses no statistics (the service
+never runs ANALYZE), each lookup reads a date range of its index. PostgreSQL chooses by
+statistics, so its plans are shown by the bench on a million claims.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import Session
+
+from ingest import store
+from ingest.claims import Claim
+from ingest.db import get_engine
+from ingest.models import Article, ArticleVersion, FigureClaim
+
+DAY = date(2023, 1, 10)
+
+
+def _session_with_a_version(url: str):
+    with Session(get_engine(url), expire_on_commit=False) as session:
+        article = Article(url="https://x.example/1", source="x")
+        session.add(article)
+        session.flush()
+        version = ArticleVersion(article_id=article.id, version=1, content_hash="h",
+                                 final_url=article.url, text="t")
+        session.add(version)
+        session.flush()
+        yield session, version
+
+
+@pytest.fixture
+def lookups(any_db_url):
+    yield from _session_with_a_version(any_db_url)
+
+
+@pytest.fixture
+def sqlite_lookups(tmp_path):
+    yield from _session_with_a_version(f"sqlite:///{tmp_path / 'lookups.db'}")
+
+
+def stored(session, version, *, place="aleppo", measure="killed", event_date=DAY,
+           superseded=False, kind=None) -> FigureClaim:
+    index = session.info["claims"] = session.info.get("claims", 0) + 1
+    row = FigureClaim(article_id=version.article_id, version_id=version.id, source="x",
+                      sentence=f"s{index}", sentence_index=index, quote="5", start=0, end=1,
+                      value=5, bound="=", low=5, high=5, measure=measure, subject="people",
+                      place=place, event_date=event_date, incident_kind=kind,
+                      event=f"{place}/{event_date}", superseded=superseded)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def new_claim(*, event_date=DAY, published_at=None, measure="killed") -> FigureClaim:
+    return FigureClaim(id=10_000, article_id=0, version_id=0, source="y", sentence="s",
+                       sentence_index=0, quote="9", start=0, end=1, value=9, bound="=", low=9,
+                       high=9, measure=measure, subject="people", place="aleppo",
+                       event_date=event_date, published_at=published_at)
+
+
+def test_comparable_candidates_dated_within_the_window_or_undated_in_id_order(lookups):
+    session, version = lookups
+    undated = stored(session, version, event_date=None)
+    same_day = stored(session, version)
+    too_late = stored(session, version, event_date=date(2023, 1, 12))
+    district_injured = stored(session, version, place="aleppo_east", measure="injured",
+                              event_date=date(2023, 1, 9))
+    stored(session, version, event_date=None, superseded=True)
+    stored(session, version, superseded=True)
+    stored(session, version, place="idlib")
+    displaced = stored(session, version, measure="displaced")
+
+    def ids(claim):
+        return [c.id for c in store.comparable_candidates(session=session, claim=claim,
+                                                          window_days=1)]
+
+    assert ids(new_claim()) == [undated.id, same_day.id, district_injured.id]
+    assert ids(new_claim(event_date=None, published_at=DAY)) == ids(new_claim())
+    assert ids(new_claim(event_date=None)) == [undated.id, same_day.id, too_late.id,
+                                               district_injured.id]  # no date: any date
+    assert ids(new_claim(measure="displaced")) == [displaced.id]
+    assert ids(same_day) == [undated.id, district_injured.id]  # not itself
+
+
+def _plans(session, call) -> list[str]:
+    """The SQLite query plans of the SELECTs on figure_claim that ``call`` sends."""
+    statements = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.startswith("SELECT") and "FROM figure_claim" in statement:
+            statements.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    connection = session.connection()
+    return ["\n".join(row[-1] for row in connection.exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + statement, parameters)) for statement, parameters in statements]
+
+
+def test_comparable_candidates_read_a_date_range_of_their_index(sqlite_lookups):
+    session, version = sqlite_lookups
+    stored(session, version)
+    dated, undated = _plans(session, lambda: store.comparable_candidates(
+        session=session, claim=new_claim(), window_days=1))
+    index = "USING INDEX ix_figure_claim_place_measure_date"
+    assert f"{index} (place=? AND measure=? AND event_date>? AND event_date<?)" in dated, dated
+    assert f"{index} (place=? AND measure=? AND event_date=?)" in undated, undated  # IS NULL
+
+
+@pytest.mark.parametrize("kind", ["shelling", None])
+def test_linked_event_reads_a_date_range_of_its_index(sqlite_lookups, kind):
+    session, version = sqlite_lookups
+    stored(session, version, kind=kind)
+    claim = Claim(sentence="s", quote="9", start=0, end=1, value=9, bound="=", low=9, high=9,
+                  approx=False, place="aleppo", event_date=DAY, incident_kind=kind)
+    assert store._linked_event(session=session, claim=claim, window_days=1) == "aleppo/2023-01-10"
+    (plan,) = _plans(session, lambda: store._linked_event(session=session, claim=claim,
+                                                           window_days=1))
+    assert ("USING INDEX ix_figure_claim_place_kind_date "
+            "(place=? AND incident_kind=? AND event_date>? AND event_date<?)") in plan, plan
