@@ -90,7 +90,8 @@ class Page:
 class Corpus:
     """The pages of the corpus root; renders one page at a time (nothing is held rendered)."""
 
-    def __init__(self, root: Path, *, repeat: int, limit: int | None) -> None:
+    def __init__(self, root: Path, *, repeat: int, limit: int | None,
+                 only: str | None = None) -> None:
         self.root, self.repeat = root, repeat
         self.aeb_ids: list[str] = []
         self.fakes: list[dict] = []
@@ -113,6 +114,10 @@ class Corpus:
             self.missing.append(str(csv_path))
         if limit is not None:
             self.aeb_ids, self.fakes = self.aeb_ids[:limit], self.fakes[:limit]
+        if only == "aeb":
+            self.fakes = []
+        elif only == "fakes":
+            self.aeb_ids = []
 
     def pages(self) -> Iterator[Page]:
         for variant in range(self.repeat):
@@ -251,6 +256,8 @@ def serve(root: Path, repeat: int, limit: int | None) -> None:
 # -- measuring: processes, memory, CPU --------------------------------------------------------
 
 
+PREFECT_THREADS = {"GlobalEventLoopThread", "EventsWorkerThread", "APILogWorkerThread",
+                   "RunTelemetryThread"}
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -300,6 +307,8 @@ class Sampler:
         self.site_pid, self.every = site_pid, every
         self.peak: dict[str, int] = {}
         self.cpu: dict[int, tuple[str, float]] = {}
+        self.series: list[tuple[float, int]] = []  # (time, ingest process + pool workers)
+        self.threads: dict[int, tuple[str, float]] = {}  # this process's threads: name, CPU
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -326,6 +335,37 @@ class Sampler:
             self.cpu[pid] = (role, cpu)
         for role, total in totals.items():
             self.peak[role] = max(self.peak.get(role, 0), total)
+        self.series.append((time.perf_counter(), totals["ingest+pool"]))
+        names = {thread.native_id: thread.name for thread in threading.enumerate()}
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            name = names.get(int(tid)) or self.threads.get(int(tid), ("?", 0))[0]
+            self.threads[int(tid)] = (name, (int(fields[11]) + int(fields[12])) / TICKS)
+
+    def thread_cpu(self, since: dict[int, tuple[str, float]]) -> dict[str, float]:
+        """CPU seconds of this process's threads since ``since``, by what they do."""
+        out: dict[str, float] = {}
+        for tid, (name, cpu) in self.threads.items():
+            if name == "MainThread":
+                kind = "event loop"
+            elif name.startswith("asyncio_"):
+                kind = "storing"
+            elif name in PREFECT_THREADS:
+                kind = "Prefect"
+            else:
+                kind = "other"
+            out[kind] = out.get(kind, 0.0) + cpu - since.get(tid, (name, 0.0))[1]
+        return out
+
+    def quarters(self, start: float, end: float) -> list[int]:
+        """The peak of ingest process + pool workers in each quarter of [start, end]."""
+        step = (end - start) / 4
+        return [max((rss for t, rss in self.series if start + i * step <= t <= start + (i + 1) * step),
+                    default=0) for i in range(4)]
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -436,13 +476,14 @@ def run_pipeline(corpus: Corpus, base_url: str, workdir: Path, args, sampler: Sa
     timeline = Timeline()
     timeline.wrap()
     sampler.sample()
-    cpu_before = dict(sampler.cpu)
+    cpu_before, threads_before = dict(sampler.cpu), dict(sampler.threads)
     started = time.perf_counter()
     summary = runner.run_flow("ingest", trigger="bench")
     ended = time.perf_counter()
     sampler.sample()
     seconds = ended - started
     return {
+        "quarters": sampler.quarters(started, ended),
         "summary": summary,
         "seconds": seconds,
         "prefect_start": prefect_start,
@@ -450,6 +491,7 @@ def run_pipeline(corpus: Corpus, base_url: str, workdir: Path, args, sampler: Sa
         "data_path": timeline.covered(started, ended),
         "bookkeeping": timeline.bookkeeping,
         "cpu": sampler.cpu_by_role(cpu_before),
+        "threads": sampler.thread_cpu(threads_before),
     }
 
 
@@ -529,6 +571,8 @@ def main() -> int:
                         help="processes for extraction, in the pipeline and bare (default 2)")
     parser.add_argument("--limit", type=int, default=None,
                         help="only the first N pages of each corpus")
+    parser.add_argument("--only", choices=("aeb", "fakes"), default=None,
+                        help="only the benchmark pages, or only the FA-KES articles")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="INGEST_BATCH_SIZE for the run (default: the setting's default)")
     parser.add_argument("--host-concurrency", type=int, default=8,
@@ -543,7 +587,7 @@ def main() -> int:
         serve(args.corpus, args.repeat, args.limit)
         return 0
 
-    corpus = Corpus(args.corpus, repeat=args.repeat, limit=args.limit)
+    corpus = Corpus(args.corpus, repeat=args.repeat, limit=args.limit, only=args.only)
     if not corpus.count():
         print(f"corpus not found under {args.corpus} (looked for {', '.join(corpus.missing)});"
               " pass the corpus root as the first argument. Nothing to measure.")
@@ -616,10 +660,16 @@ def main() -> int:
     print(f"orchestration: {orchestration:.1f} s = {orchestration / seconds:.1%} of the run's "
           f"wall time (Prefect's flow and task engine, and our start_run + finish_run: "
           f"{ingest['bookkeeping']:.2f} s)")
-    print(f"CPU during the run: ingest process {cpu.get('ingest', 0.0):.1f} s (fetching, "
-          f"storing), its workers {cpu.get('pool', 0.0):.1f} s (extraction, claims), Prefect "
-          f"server {cpu.get('prefect', 0.0):.1f} s, site server {cpu.get('site', 0.0):.1f} s; "
+    threads = ingest["threads"]
+    print(f"CPU during the run: ingest process {cpu.get('ingest', 0.0):.1f} s (event loop "
+          f"{threads.get('event loop', 0.0):.1f} s: fetching, and Prefect's task engine; "
+          f"storing {threads.get('storing', 0.0):.1f} s; Prefect's client threads "
+          f"{threads.get('Prefect', 0.0):.1f} s; other {threads.get('other', 0.0):.1f} s), "
+          f"its workers {cpu.get('pool', 0.0):.1f} s (extraction, claims), Prefect server "
+          f"{cpu.get('prefect', 0.0):.1f} s, site server {cpu.get('site', 0.0):.1f} s; "
           f"{seconds * (os.cpu_count() or 1):.0f} core-seconds elapsed")
+    print("peak memory of the ingest process + workers in each quarter of the run: "
+          + " / ".join(_mb(q) for q in ingest["quarters"]))
     print(f"peak memory: ingest process alone {_mb(self_peak)} (getrusage), Prefect server "
           f"{_mb(ingest_peak.get('prefect', 0))}, site server {_mb(ingest_peak.get('site', 0))}")
     print(f"load after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
