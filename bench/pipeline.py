@@ -1,6 +1,7 @@
 """End-to-end ingestion throughput against bare extraction, on real pages served locally.
 
-    .venv/bin/python bench/pipeline.py [CORPUS_ROOT] [--repeat 10] [--workers N] [--limit N]
+    .venv/bin/python bench/pipeline.py [CORPUS_ROOT] [--repeat 10] [--workers CORES] [--limit N]
+                                       [--only aeb|fakes] [--skip-bare] [--batch-size N]
 
 CORPUS_ROOT (default ``../shared/corpora`` next to the repository) holds
 ``article-extraction-benchmark/`` (181 real pages, ``html/<id>.html.gz``) and
@@ -23,7 +24,14 @@ What it does, in one run:
    Prefect's temporary server is started first by a trivial flow and timed on its own: its
    start-up is reported apart from the steady state.
 3. Times bare ``trafilatura.extract(html, url=...)`` over the same served bytes in a
-   ``multiprocessing`` pool of the same number of processes.
+   ``multiprocessing`` pool of the same number of processes (``spawn``, as the pipeline's).
+4. Times the pipeline's own CPU-bound stages alone (``ingest.workers.prepare``:
+   ``extract_article``, claim parsing, the declared canonical URL) the same way: no fetching,
+   storing or orchestration, so the most the pipeline could reach on this machine.
+
+Figures: wall time and pages per second of each; CPU milliseconds per page (the pipeline's:
+the ingesting process and its workers; the pools': their workers), which the machine's other
+load disturbs less than wall time; their ratios.
 
 Orchestration share: the library calls the flow makes (``pipeline.discover`` and
 ``pipeline.process_batch``) are wrapped and their intervals recorded; the flow's wall time not
@@ -32,9 +40,10 @@ state changes sent to the server) plus our own run bookkeeping (``start_run``,
 ``finish_run``, timed separately). The Prefect server's CPU time (a separate process) and the
 per-URL outcome rows written inside ``process_batch`` are reported, not counted in the share.
 
-Memory: a sampler thread reads ``/proc`` every 0.1 s and keeps the peak of the summed resident
-memory of the ingesting process and its pool workers (the site server and Prefect's server
-are reported apart), plus ``getrusage`` high-water marks as a cross-check.
+Memory and CPU: a sampler thread reads ``/proc`` every 0.25 s and keeps the peak of the summed
+resident memory of the ingesting process and its pool workers (the site server and Prefect's
+server are reported apart), the CPU time of every process and of this process's threads (its
+own CPU is left out of the ingest process's), plus ``getrusage`` figures as a cross-check.
 """
 
 from __future__ import annotations
@@ -303,14 +312,14 @@ class Sampler:
     """Every ``every`` seconds: resident memory and CPU time of this process and every
     descendant, grouped by role (ingest = this process + pool workers; prefect; site)."""
 
-    def __init__(self, *, site_pid: int | None = None, every: float = 0.1) -> None:
+    def __init__(self, *, site_pid: int | None = None, every: float = 0.25) -> None:
         self.site_pid, self.every = site_pid, every
         self.peak: dict[str, int] = {}
         self.cpu: dict[int, tuple[str, float]] = {}
         self.series: list[tuple[float, int]] = []  # (time, ingest process + pool workers)
         self.threads: dict[int, tuple[str, float]] = {}  # this process's threads: name, CPU
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, daemon=True, name="bench-sampler")
 
     def role(self, pid: int, cmd: str) -> str:
         if pid == os.getpid():
@@ -350,7 +359,9 @@ class Sampler:
         """CPU seconds of this process's threads since ``since``, by what they do."""
         out: dict[str, float] = {}
         for tid, (name, cpu) in self.threads.items():
-            if name == "MainThread":
+            if name == "bench-sampler":
+                kind = "sampler"  # the bench's own; not counted as the ingest process's
+            elif name == "MainThread":
                 kind = "event loop"
             elif name.startswith("asyncio_"):
                 kind = "storing"
@@ -482,6 +493,8 @@ def run_pipeline(corpus: Corpus, base_url: str, workdir: Path, args, sampler: Sa
     ended = time.perf_counter()
     sampler.sample()
     seconds = ended - started
+    cpu, threads = sampler.cpu_by_role(cpu_before), sampler.thread_cpu(threads_before)
+    cpu["ingest"] -= threads.get("sampler", 0.0)
     return {
         "quarters": sampler.quarters(started, ended),
         "summary": summary,
@@ -490,8 +503,8 @@ def run_pipeline(corpus: Corpus, base_url: str, workdir: Path, args, sampler: Sa
         "prefect_mode": mode.describe(),
         "data_path": timeline.covered(started, ended),
         "bookkeeping": timeline.bookkeeping,
-        "cpu": sampler.cpu_by_role(cpu_before),
-        "threads": sampler.thread_cpu(threads_before),
+        "cpu": cpu,
+        "threads": threads,
     }
 
 
@@ -567,8 +580,10 @@ def main() -> int:
                         help=f"corpus root (default {DEFAULT_CORPORA})")
     parser.add_argument("--repeat", type=int, default=10,
                         help="distinct URLs (and outlets) per benchmark page (default 10)")
-    parser.add_argument("--workers", type=int, default=2,
-                        help="processes for extraction, in the pipeline and bare (default 2)")
+    cores = len(os.sched_getaffinity(0))
+    parser.add_argument("--workers", type=int, default=cores,
+                        help="processes extracting, in the pipeline (INGEST_WORKERS) and in the "
+                        f"baselines (default: the number of cores, {cores})")
     parser.add_argument("--limit", type=int, default=None,
                         help="only the first N pages of each corpus")
     parser.add_argument("--only", choices=("aeb", "fakes"), default=None,
@@ -579,7 +594,8 @@ def main() -> int:
                         help="INGEST_HOST_CONCURRENCY: requests at once to the one local host")
     parser.add_argument("--database-url", default=None,
                         help="an empty database instead of a fresh SQLite file")
-    parser.add_argument("--skip-bare", action="store_true", help="time the pipeline only")
+    parser.add_argument("--skip-bare", action="store_true",
+                        help="time the pipeline only (neither bare extraction nor our stages)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 

@@ -22,7 +22,23 @@ URLs are canonical (``ingest.urls``: tracking parameters dropped) before they ar
 a page that declares a ``rel=canonical`` URL on the same site is stored under that URL, so
 two URLs of one article make one article.
 
-One bad URL never fails the batch: its error is recorded and the next URL goes on.
+How a batch goes through (``process_batch``)::
+
+    candidates --fetch (async httpx, per-host limits)--> page
+               --prepare in INGEST_WORKERS processes (extract_article, claims)--> Prepared
+               --store in the batch's order, the articles ready together in one
+                 transaction, each in a savepoint (store, claims, conflicts, outcome)
+
+At most ``INGEST_FETCH_CONCURRENCY + 2 * INGEST_WORKERS`` fetched pages are held at once;
+what waits for its turn to be stored is the extracted text. The flow keeps two batches in
+flight, with their stages in order (``batch=``), so the order in which articles are stored,
+and so their claims' event keys and review items, is the same as batch after batch, one URL
+after the other.
+
+One bad URL never fails the batch: its error is recorded and the next URL goes on. An article
+whose storing fails inside a shared transaction is rolled back to its savepoint and stored
+again alone once the others are committed (recorded as failed if that fails too); a page that
+kills its worker process is recorded as failed and the pool is replaced.
 """
 
 from __future__ import annotations

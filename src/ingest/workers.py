@@ -11,8 +11,9 @@ What crosses the process boundary is small and plain: the page's text and URLs i
 page has no article) out. Every exception in a worker becomes a ``Rejected``; only the death
 of a worker process (a crash in a C extension, the OOM killer) surfaces as
 ``BrokenProcessPool``. Then the pool is replaced, and each page that was in the dead pool is
-prepared again alone in a process of its own: the page that kills that one too is the
-culprit and comes back ``Rejected`` (``crashed``), the others are prepared normally.
+prepared again alone, one after the other in a process of their own: the page that kills
+that one too is the culprit and comes back ``Rejected`` (``crashed``), the others are
+prepared normally.
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ class ExtractorPool:
         self.workers, self.function = workers, function
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._solo: ProcessPoolExecutor | None = None  # suspects of a crash, one at a time
+        self._solo_lock = threading.Lock()
 
     async def run(self, page: PageInput) -> Prepared | Rejected:
         if self.workers == 0:
@@ -132,15 +135,23 @@ class ExtractorPool:
         return await self._alone(page)
 
     async def _alone(self, page: PageInput) -> Prepared | Rejected:
-        executor = _new_executor(1)
+        """``page`` in a process where nothing else runs, one suspect at a time: if that
+        process dies, this page killed it."""
+        while not self._solo_lock.acquire(blocking=False):  # a thread lock: any event loop
+            await asyncio.sleep(0.05)
         try:
-            return await asyncio.wrap_future(executor.submit(self.function, page))
-        except BrokenProcessPool:
-            log.error("the extractor's process died on %s", page.requested_url)
-            return Rejected("crashed", "the extracting process died on this page "
-                            "(a crash in the parser?)")
+            if self._solo is None:
+                self._solo = _new_executor(1)
+            try:
+                return await asyncio.wrap_future(self._solo.submit(self.function, page))
+            except BrokenProcessPool:
+                self._solo.shutdown(wait=False, cancel_futures=True)
+                self._solo = None
+                log.error("the extracting process died on %s", page.requested_url)
+                return Rejected("crashed", "the extracting process died on this page "
+                                "(a crash in the parser?)")
         finally:
-            executor.shutdown(wait=False, cancel_futures=True)
+            self._solo_lock.release()
 
     def _current(self) -> Executor:
         with self._lock:
@@ -156,9 +167,10 @@ class ExtractorPool:
 
     def shutdown(self) -> None:
         with self._lock:
-            if self._executor is not None:
-                self._executor.shutdown(wait=True, cancel_futures=True)
-                self._executor = None
+            for executor in (self._executor, self._solo):
+                if executor is not None:
+                    executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = self._solo = None
 
 
 def _new_executor(workers: int) -> ProcessPoolExecutor:
