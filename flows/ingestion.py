@@ -6,6 +6,11 @@ source (discovery) and per batch of ``INGEST_BATCH_SIZE`` URLs (everything after
 so that Prefect's per-task cost stays a small share of the run. Per-URL outcomes are kept in
 our own tables (``ingest runs show ID``), not as Prefect task runs.
 
+Two batch tasks are in flight at once, so that the worker processes extracting the next
+batch never wait for the end of this one's storing; the library keeps their stages in order
+(batch k+1 fetches after batch k has fetched, stores after it has stored), so the run stores
+exactly what, and in the order, batch after batch would.
+
 (Named ``ingestion`` and not ``ingest``: Prefect loads a deployment's entrypoint file as a
 module named after the file, and a module ``ingest`` would shadow the ``ingest`` package.)
 """
@@ -31,9 +36,9 @@ async def discover_source(source: Source, run_id: int) -> list[Candidate]:
 
 @task(name="process-batch", cache_policy=NO_CACHE)
 async def process_batch(candidates: list[Candidate], run_id: int, force: bool,
-                        recheck: bool = False) -> dict:
+                        recheck: bool = False, batch: int | None = None) -> dict:
     report = await pipeline.process_batch(candidates, get_settings(), run_id=run_id,
-                                          force=force, recheck=recheck)
+                                          force=force, recheck=recheck, batch=batch)
     return {
         "outcomes": dict(report.outcomes),
         "claims": report.claims,
@@ -41,14 +46,34 @@ async def process_batch(candidates: list[Candidate], run_id: int, force: bool,
     }
 
 
+#: Batch tasks in flight at once: one storing while the next one fetches and extracts.
+BATCHES_IN_FLIGHT = 2
+
+
 async def _in_batches(candidates: list[Candidate], run_id: int, *, force: bool = False,
                       recheck: bool = False) -> dict:
     """One task per batch of ``INGEST_BATCH_SIZE`` URLs; the run's summary."""
     settings = get_settings()
+    size = settings.batch_size
+    parts = [candidates[start : start + size] for start in range(0, len(candidates), size)]
+    slots = asyncio.Semaphore(BATCHES_IN_FLIGHT)  # FIFO: batches start in their order
+
+    async def one(batch: int, part: list[Candidate]) -> dict:
+        async with slots:
+            try:
+                return await process_batch(part, run_id, force, recheck, batch)
+            finally:
+                pipeline.end_batch(run_id, batch)  # even if the task never ran
+
+    try:
+        results = await asyncio.gather(*(one(i, part) for i, part in enumerate(parts)),
+                                       return_exceptions=True)
+    finally:
+        pipeline.forget_batches(run_id)
     claims, items = 0, set()
-    for start in range(0, len(candidates), settings.batch_size):
-        part = await process_batch(candidates[start : start + settings.batch_size], run_id,
-                                   force, recheck)
+    for part in results:
+        if isinstance(part, BaseException):
+            raise part
         claims += part["claims"]
         items.update(part["review_items"])
     return {

@@ -79,8 +79,22 @@ def test_default_database(monkeypatch):
 
 @pytest.mark.parametrize(("name", "value"), [("INGEST_BATCH_SIZE", "many"),
                                              ("INGEST_DATABASE_URL", "mysql://x"),
-                                             ("INGEST_READ_TIMEOUT", "-1")])
+                                             ("INGEST_READ_TIMEOUT", "-1"),
+                                             ("INGEST_WORKERS", "-1"),
+                                             ("INGEST_WORKERS", "lots"),
+                                             ("INGEST_WORKERS", "1000")])
 def test_bad_settings(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name.removeprefix("INGEST_").lower()):
         get_settings()
+
+
+def test_workers_default_to_the_cores(monkeypatch):
+    import os
+
+    monkeypatch.delenv("INGEST_WORKERS", raising=False)
+    assert get_settings().workers == len(os.sched_getaffinity(0))
+    monkeypatch.setenv("INGEST_WORKERS", "0")  # no pool: extraction in the calling process
+    assert get_settings().workers == 0
+    monkeypatch.setenv("INGEST_WORKERS", "3")
+    assert get_settings().workers == 3

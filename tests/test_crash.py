@@ -119,12 +119,14 @@ def test_killed_inside_a_transaction(any_db_url, tmp_path):
         _wait(marker.exists, worker)
         _kill(worker)
 
+        # the 5th is rolled back, and with it the 4th when both were stored in one
+        # transaction (articles that are ready together are stored together)
         stored = _stored_urls(any_db_url)
-        assert stored == set(site.urls("o0")) | {site.urls("o1")[0]}  # the 5th rolled back
+        assert set(site.urls("o0")) <= stored <= set(site.urls("o0")) | {site.urls("o1")[0]}
         _check_sqlite_integrity(any_db_url)
 
         outcomes = _rerun(any_db_url, site.busy_toml())
-        assert outcomes == {"skipped": 4, "stored": 8}
+        assert outcomes == {"skipped": len(stored), "stored": 12 - len(stored)}
         assert_stored_once(any_db_url, site, site.outlets)
         _check_sqlite_integrity(any_db_url)
     with session_scope(any_db_url) as session:
@@ -133,7 +135,8 @@ def test_killed_inside_a_transaction(any_db_url, tmp_path):
 
 
 def test_killed_while_a_page_is_slow(tmp_path):
-    """Killed while waiting for a slow page of the third source: two sources stored."""
+    """Killed while waiting for a slow page of the third source: two sources stored, and
+    the page before the slow one in the third (pages are stored as they come, in order)."""
     url = f"sqlite:///{tmp_path / 'crash.db'}"
     with BusySite(outlets=4, slow=("o2/kharkiv.html",), slow_seconds=60) as site:
         sources = tmp_path / "sources.toml"
@@ -141,8 +144,11 @@ def test_killed_while_a_page_is_slow(tmp_path):
         worker = _spawn(url, sources, tmp_path / "unused", pause_at=0)
         _wait(site.slow_requested.is_set, worker)
         _kill(worker)
-        assert _stored_urls(url) == set(site.urls("o0")) | set(site.urls("o1"))
+        stored = _stored_urls(url)
+        two = set(site.urls("o0")) | set(site.urls("o1"))
+        assert two <= stored <= two | {site.urls("o2")[0]}
         site.slow = set()
-        assert _rerun(url, site.busy_toml()) == {"skipped": 6, "stored": 6}
+        assert _rerun(url, site.busy_toml()) == {"skipped": len(stored),
+                                                 "stored": 12 - len(stored)}
         assert_stored_once(url, site, site.outlets)
         _check_sqlite_integrity(url)

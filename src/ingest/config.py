@@ -17,6 +17,7 @@ Sources file::
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -33,6 +34,14 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.errors import ConfigError
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 DEFAULT_DATABASE_URL = "sqlite:///storage/ingest.db"
 
@@ -85,6 +94,11 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(
         50, ge=1, description="Article URLs handled by one Prefect task (fetch+extract+store)."
+    )
+    workers: int = Field(
+        default_factory=default_workers, ge=0, le=256,
+        description="Processes extracting pages and parsing claims (default: the number of "
+        "cores); 0 does that work in the ingesting process itself.",
     )
     min_text_chars: int = Field(
         200, ge=0, description="Pages whose extracted text is shorter are recorded as skipped."
