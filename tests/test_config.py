@@ -82,7 +82,8 @@ def test_default_database(monkeypatch):
                                              ("INGEST_READ_TIMEOUT", "-1"),
                                              ("INGEST_WORKERS", "-1"),
                                              ("INGEST_WORKERS", "lots"),
-                                             ("INGEST_WORKERS", "1000")])
+                                             ("INGEST_WORKERS", "1000"),
+                                             ("INGEST_EXTRACTION", "best")])
 def test_bad_settings(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name.removeprefix("INGEST_").lower()):

@@ -116,7 +116,7 @@ async def test_a_page_that_kills_its_worker_fails_alone(settings, site):
 async def test_an_extractor_exception_is_that_pages_failure(settings, site, monkeypatch):
     from ingest import workers
 
-    def broken(html, *, url, min_chars=0):
+    def broken(html, *, url, min_chars=0, thorough=False):
         raise AttributeError("a bug in the extractor")
 
     monkeypatch.setattr(workers, "extract_article", broken)
@@ -250,3 +250,22 @@ async def test_batches_in_flight_store_in_their_order(settings, tmp_path):
     with session_scope(settings.database_url) as session:
         stored = [a.url for a in session.exec(select(Article).order_by(col(Article.id)))]
     assert stored == [c.url for c in first + second]
+
+
+
+@pytest.mark.parametrize("thorough", [False, True])
+def test_the_extraction_effort_reaches_the_extractor(monkeypatch, thorough):
+    """INGEST_EXTRACTION=thorough is passed to extract_article in the worker."""
+    import ingest.workers
+    from ingest.workers import PageInput, Rejected, prepare
+
+    seen = []
+
+    def fake(html, *, url, min_chars, thorough):
+        seen.append(thorough)
+        raise ingest.workers.errors.ExtractionError("stop here", url=url)
+
+    monkeypatch.setattr(ingest.workers, "extract_article", fake)
+    result = prepare(PageInput("http://x/a", "http://x/a", "<html></html>", 0,
+                               thorough=thorough))
+    assert isinstance(result, Rejected) and seen == [thorough]

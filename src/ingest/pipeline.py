@@ -402,6 +402,7 @@ async def _prepare(candidate: Candidate, known: _Known | None,
     prepared = await pool.run(PageInput(
         requested_url=candidate.url, final_url=page.url, text=page.text,
         min_chars=settings.min_text_chars, published_hint=hint_date(candidate.published),
+        thorough=settings.extraction == "thorough",
     ))
     return _Ready(candidate, known, replace(page, content=b"", text=""), prepared)
 

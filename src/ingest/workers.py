@@ -46,6 +46,7 @@ class PageInput:
     text: str  # the decoded HTML
     min_chars: int
     published_hint: date | None = None  # the feed's date, used when the page states none
+    thorough: bool = False  # the extraction effort (``INGEST_EXTRACTION``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,8 @@ class Rejected:
 def prepare(page: PageInput) -> Prepared | Rejected:
     """Pure: extract the article, its storage URL and its claims. Never raises."""
     try:
-        extracted = extract_article(page.text, url=page.final_url, min_chars=page.min_chars)
+        extracted = extract_article(page.text, url=page.final_url, min_chars=page.min_chars,
+                                    thorough=page.thorough)
     except errors.ExtractionError as exc:
         return Rejected("no_article", str(exc))
     except Exception as exc:  # noqa: BLE001 - one page's extractor bug is that page's failure
