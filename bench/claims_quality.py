@@ -42,6 +42,8 @@ def main() -> None:
     parser.add_argument("--fakes", type=Path, default=FAKES)
     parser.add_argument("--devset", type=Path, default=ROOT / "tests/claims_devset")
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--conflict-errors", action="store_true",
+                        help="list missed labelled conflicts and wrong pairs, with the reason")
     args = parser.parse_args()
 
     docs, gold, conflicts = load_devset(args.devset)
@@ -51,8 +53,10 @@ def main() -> None:
           f"{scores.predicted} predicted, {len(conflicts)} labelled conflicts")
     for key, value in scores.summary().items():
         print(f"  {key:24} {value:.3f}")
+    explained: list[str] | None = [] if args.conflict_errors else None
     with tempfile.TemporaryDirectory() as tmp:
-        pairs, items = run_conflicts(docs, gold, database_url=f"sqlite:///{tmp}/devset.db")
+        pairs, items = run_conflicts(docs, gold, database_url=f"sqlite:///{tmp}/devset.db",
+                                     labelled=conflicts, explain=explained)
     for key, value in score_conflicts(pairs, conflicts).items():
         print(f"  {key:24} {value:.3f}" if isinstance(value, float) else f"  {key:24} {value}")
     print(f"  {'review_items':24} {items}")
@@ -62,6 +66,8 @@ def main() -> None:
                            ("wrong", scores.wrong)):
             for row in rows:
                 print(kind, *row)
+    for line in explained or ():
+        print(line)
 
     if not args.fakes.exists():
         print(f"FA-KES corpus not found at {args.fakes}: review load and speed not measured")

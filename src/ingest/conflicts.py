@@ -147,9 +147,15 @@ def same_kind(a: ClaimLike, b: ClaimLike) -> bool:
     side_a, side_b = getattr(a, "side", None), getattr(b, "side", None)
     if side_a and side_b and side_a != side_b:
         return False
-    if "total" in (a.incident_kind, b.incident_kind):
-        return a.incident_kind == b.incident_kind
-    return a.incident_kind is None or b.incident_kind is None or a.incident_kind == b.incident_kind
+    kinds = {a.incident_kind, b.incident_kind}
+    if "total" in kinds:
+        return len(kinds) == 1
+    return None in kinds or len(kinds) == 1 or kinds in _DELIVERIES
+
+
+#: A chemical attack is delivered by an air strike, shells and rockets, or a bomb: outlets
+#: name one incident by its weapon or by its means.
+_DELIVERIES = ({"chemical", "airstrike"}, {"chemical", "shelling"}, {"chemical", "bombing"})
 
 
 def same_figure(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:

@@ -258,17 +258,22 @@ def score_conflicts(
 
 def run_conflicts(
     docs: Sequence[Document], gold: dict[str, list[Gold]], *, database_url: str,
-    window_days: int = 1,
+    window_days: int = 1, labelled: Sequence[dict] | None = None,
+    explain: list[str] | None = None,
 ) -> tuple[list[tuple[dict | None, dict | None]], int]:
     """Store the documents (oldest first) with the real store/review code; return the claim
     pairs shown together in each review item (as gold data, None when unmatched) and the
-    number of live review items."""
+    number of live review items.
+
+    With ``explain`` (a list) and ``labelled``, one line per missed labelled conflict and per
+    wrong pair shown together is appended to it, saying why (see :func:`explain_miss`)."""
     from ingest import review
     from ingest.db import session_scope
     from ingest.extract import ExtractedArticle, content_hash
     from ingest.pipeline import store_article
 
     gold_of: dict[int, dict | None] = {}
+    row_of: dict[str, object] = {}
     ordered = sorted(docs, key=lambda d: (d.published or date.min, d.id))
     with session_scope(database_url) as session:
         for doc in ordered:
@@ -282,10 +287,69 @@ def run_conflicts(
             for row, g in match(doc, stored.claims, gold.get(doc.id, [])):
                 if row is not None:
                     gold_of[row.id] = g.data if g is not None else None
+                    if g is not None:
+                        row_of[g.id] = row
         items = review.list_items(session=session, status=None)
         live = [item for item in items if item.status != "merged"]
         shown = []
+        together: set[frozenset] = set()
         for item in live:
             members = review.item_claims(session=session, item_id=item.id)
-            shown += [(gold_of.get(a.id), gold_of.get(b.id)) for a, b in combinations(members, 2)]
+            for a, b in combinations(members, 2):
+                shown.append((gold_of.get(a.id), gold_of.get(b.id)))
+                together.add(frozenset((a.id, b.id)))
+                if explain is not None and not (
+                        gold_of.get(a.id) and gold_of.get(b.id)
+                        and same_figure(gold_of[a.id], gold_of[b.id])):
+                    explain.append(f"wrong item {item.id}: " + _pair_text(
+                        a, gold_of.get(a.id), b, gold_of.get(b.id)))
+        if explain is not None:
+            for pair in labelled or ():
+                a, b = row_of.get(pair["a"]), row_of.get(pair["b"])
+                if a is not None and b is not None and frozenset((a.id, b.id)) in together:
+                    continue
+                explain.append(explain_miss(pair, a, b, window_days=window_days))
     return shown, len(live)
+
+
+def _claim_text(row, g: dict | None) -> str:
+    gold = (f"[gold {g['id']} {g.get('incident')} {g.get('measure')}/{g.get('subject')}]"
+            if g else "[no gold]")
+    return (f"{row.source} {row.quote!r} {row.low}-{row.high} {row.measure}/{row.subject} "
+            f"{row.place}/{row.event_date}/{row.incident_kind}/{row.side} "
+            f"actor={row.actor} {gold}")
+
+
+def _pair_text(a, ga, b, gb) -> str:
+    return f"{_claim_text(a, ga)}  <>  {_claim_text(b, gb)}"
+
+
+def explain_miss(pair: dict, a, b, *, window_days: int) -> str:
+    """Why a labelled conflict is not shown in any review item: the first rule it fails."""
+    from ingest import conflicts as rules
+
+    head = f"miss {pair['a']} {pair['b']}: "
+    for name, row in (("a", a), ("b", b)):
+        if row is None:
+            return head + f"claim {pair[name]} not extracted (or value unmatched)"
+    if not (a.place and b.place):
+        reason = "no place"
+    elif a.measure != b.measure and not (rules._covers(a, b) or rules._covers(b, a)):
+        reason = "measure"
+    elif a.subject != b.subject and not (rules._covers(a, b) or rules._covers(b, a)):
+        reason = "subject"
+    elif not rules.same_place(a, b):
+        reason = "place"
+    elif not rules.same_incident(a, b, window_days=window_days):
+        reason = "date"
+    elif not rules.same_kind(a, b):
+        reason = "kind/side"
+    elif not rules.same_figure(a, b, window_days=window_days):
+        reason = "figure (unit or nationality)"
+    elif not rules.comparable(a, b, window_days=window_days):
+        reason = "same text"
+    elif rules.overlaps(a, b):
+        reason = "intervals overlap"
+    else:
+        reason = "comparable and conflicting, but not in one item"
+    return head + reason + ": " + _pair_text(a, None, b, None)

@@ -24,7 +24,7 @@ from sqlalchemy import and_, func, or_, text, tuple_, update
 from sqlmodel import Session, col, select
 
 from ingest import store
-from ingest.conflicts import find_conflicts, overlaps, priority, strongest
+from ingest.conflicts import find_conflicts, overlaps, priority, same_figure, strongest
 from ingest.errors import InvalidActionError, NotFoundError
 from ingest.models import (
     Article,
@@ -66,9 +66,17 @@ class ItemView:
 def flag_conflicts(
     *, session: Session, claims: Sequence[FigureClaim], window_days: int
 ) -> list[ReviewItem]:
-    """Check each new claim against earlier claims; open or join review items."""
+    """Check each new claim against earlier claims; open or join review items.
+
+    An item shows one disputed figure: a claim joins an item only when it counts the same
+    figure as every claim already there (``conflicts.same_figure``), and two items are folded
+    into one only when all their claims do. A conflicting claim that fits none of the items
+    the new claim joins is shown with it in an item of its own, so every conflict found is
+    shown, and no item grows into a chain of neighbouring figures.
+    """
     touched: dict[int, ReviewItem] = {}
     previous: dict[int, list[FigureClaim]] = {}  # claims of the version before, per version
+    members: dict[int, list[FigureClaim]] = {}  # claims of the items seen, per item
     for claim in claims:
         if not (claim.place and claim.measure and claim.subject):
             continue  # a figure without place, measure or subject is compared with nothing
@@ -82,42 +90,91 @@ def flag_conflicts(
         conflicts = find_conflicts(claim, candidates, window_days=window_days)
         if not conflicts:
             continue
-        involved = [claim] + [c.other for c in conflicts]
-        items = _items_for(session=session, claims=involved)
-        kind = strongest(c.kind for c in conflicts)
-        item = items[0] if items else None
-        for other in items[1:]:
-            _merge(session, into=item, other=other)
-        if item is None:
-            item = ReviewItem(
-                kind=kind,
-                event=claim.event,
-                place=claim.place,
-                measure=claim.measure,
-                subject=claim.subject,
-            )
-            session.add(item)
-            session.flush()
-            _log(session, item, SYSTEM, "opened", conflicts[0].reason)
-        else:
-            item.kind = strongest([item.kind, kind])
-            if item.status == "resolved" and _is_new_figure(session, item, claim):
-                item.status = "open"
-                item.assignee = None
-                _log(session, item, SYSTEM, "reopened", f"new figure: {conflicts[0].reason}")
-        reasons = {c.other.id: c.reason for c in conflicts}
-        reasons[claim.id] = conflicts[0].reason
-        for member in involved:
-            _attach(session, item, member, reasons.get(member.id))
-        touched[item.id] = item
+        for item in _place_conflicts(session, claim, conflicts, members,
+                                     window_days=window_days):
+            touched[item.id] = item
+            members.pop(item.id, None)  # read again when next needed
     live = [item for item in touched.values() if item.status != "merged"]
     for item in live:
-        members = item_claims(session=session, item_id=item.id)
-        item.priority = priority(members, kind=item.kind, today=date.today())
+        item.priority = priority(item_claims(session=session, item_id=item.id), kind=item.kind,
+                                 today=date.today())
         item.updated_at = utcnow()
         session.add(item)
     session.flush()
     return live
+
+
+def _members(session: Session, cache: dict[int, list[FigureClaim]],
+             item: ReviewItem) -> list[FigureClaim]:
+    if item.id not in cache:
+        cache[item.id] = item_claims(session=session, item_id=item.id)
+    return cache[item.id]
+
+
+def _fits(group: Sequence[FigureClaim], claim: FigureClaim, *, window_days: int) -> bool:
+    """Does ``claim`` count the same figure as every claim of ``group``?"""
+    return all(m.id == claim.id or same_figure(m, claim, window_days=window_days)
+               for m in group)
+
+
+def _place_conflicts(
+    session: Session, claim: FigureClaim, conflicts: Sequence, cache: dict,
+    *, window_days: int,
+) -> list[ReviewItem]:
+    """Put ``claim`` and the claims it conflicts with into items; the items touched."""
+    others = [c.other for c in conflicts]
+    kinds = {c.other.id: c.kind for c in conflicts}
+    reasons = {c.other.id: c.reason for c in conflicts}
+    fitting = [item for item in _items_for(session=session, claims=[claim, *others])
+               if _fits(_members(session, cache, item), claim, window_days=window_days)]
+    target = fitting[0] if fitting else None
+    if target is not None:
+        group = list(_members(session, cache, target))
+        for other_item in fitting[1:]:
+            folded = _members(session, cache, other_item)
+            if all(_fits(group, m, window_days=window_days) for m in folded):
+                _merge(session, into=target, other=other_item)
+                group += [m for m in folded if m.id not in {g.id for g in group}]
+                cache[target.id] = list(group)
+    placed: list[ReviewItem] = []
+    waiting = list(others)
+    while waiting:
+        group = list(_members(session, cache, target)) if target is not None else []
+        if not _fits(group, claim, window_days=window_days):
+            group = []
+        joined = [claim]
+        for other in list(waiting):
+            if _fits(group + joined, other, window_days=window_days):
+                joined.append(other)
+                waiting.remove(other)
+        if len(joined) == 1:  # nothing fits the target: the rest start an item of their own
+            target = None
+            continue
+        kind = strongest(kinds[c.id] for c in joined[1:])
+        item = target or _open_item(session, claim, kind, reasons[joined[1].id])
+        if target is not None:
+            item.kind = strongest([item.kind, kind])
+            if item.status == "resolved" and _is_new_figure(session, item, claim):
+                item.status = "open"
+                item.assignee = None
+                _log(session, item, SYSTEM, "reopened",
+                     f"new figure: {reasons[joined[1].id]}")
+        reasons_here = {c.id: reasons.get(c.id) for c in joined[1:]}
+        reasons_here[claim.id] = reasons[joined[1].id]
+        for member in joined:
+            _attach(session, item, member, reasons_here.get(member.id))
+        placed.append(item)
+        target = None
+    return placed
+
+
+def _open_item(session: Session, claim: FigureClaim, kind: str, reason: str) -> ReviewItem:
+    item = ReviewItem(kind=kind, event=claim.event, place=claim.place, measure=claim.measure,
+                      subject=claim.subject)
+    session.add(item)
+    session.flush()
+    _log(session, item, SYSTEM, "opened", reason)
+    return item
 
 
 def _items_for(*, session: Session, claims: Sequence[FigureClaim]) -> list[ReviewItem]:

@@ -279,7 +279,7 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
     if not mentions:
         return figures
     triggers = lexicon.find_triggers(text)
-    breaks = lexicon.clause_breaks(text)
+    breaks = lexicon.clause_breaks(text, triggers)
     for i, m in enumerate(mentions):
         previous = figures[-1] if figures else None
         subject, subject_text, own, noun_end = _subject(text, m, previous)

@@ -81,7 +81,16 @@ _SIDE_RES = tuple((side, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
                   for side, pattern in _SIDES)
 
 
+# who holds a place is not who attacked it: "the rebel-held town", "regime-controlled areas"
+_HELD_WORDS = ("held", "controlled", "dominated", "besieged", "occupied", "-run")
+_HELD_RE = re.compile(
+    r"\b[\w.]+(?:\s+[\w.]+)?(?:[\s-](?:held|controlled|dominated|besieged|occupied)|-run)\b",
+    re.IGNORECASE)
+
+
 def incident_side(sentence: str) -> str | None:
     """The one side the sentence says carried the incident out, else None."""
+    if any(word in sentence for word in _HELD_WORDS):
+        sentence = _HELD_RE.sub(" ", sentence)
     found = {side for side, pattern in _SIDE_RES if pattern.search(sentence)}
     return found.pop() if len(found) == 1 else None

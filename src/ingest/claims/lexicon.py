@@ -104,7 +104,12 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "injured": (
         "injured", "injuring", "injure", "injures", "injuries", "wounded", "wounding", "hurt",
     ),
-    "casualties": ("casualties",),
+    "casualties": (
+        "casualties", "dead and wounded", "dead and injured", "killed and wounded",
+        "killed and injured", "killed or wounded", "killed or injured", "dead or wounded",
+        "dead or injured", "wounded or killed", "injured or killed", "killed and hurt",
+        "deaths and injuries",
+    ),
     "intercepted": (
         "intercepted", "intercepting", "shot down", "downed", "repelled", "neutralized",
         "neutralised",
@@ -218,10 +223,13 @@ def find_triggers(sentence: str) -> list[Trigger]:
     ]
 
 
-def clause_breaks(sentence: str) -> list[int]:
-    """Offsets where clauses break (start offsets of delimiters)."""
+def clause_breaks(sentence: str, triggers: list[Trigger] = ()) -> list[int]:
+    """Offsets where clauses break (start offsets of delimiters), except inside a trigger
+    ("dead and wounded")."""
     pattern, subject = _CLAUSE.scanner(sentence, _scan.folded(sentence))
-    return [m.start() for m in pattern.finditer(subject)]
+    inside = [(t.start, t.end) for t in triggers if t.raw == "casualties" and t.end - t.start > 10]
+    return [m.start() for m in pattern.finditer(subject)
+            if not any(s < m.start() < e for s, e in inside)]
 
 
 def resolve(raw: str, subject: str | None) -> str | None:

@@ -85,6 +85,7 @@ SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 VAGUE: list[tuple[str, float, float]] = [
     (r"hundreds\s+of\s+thousands", 200_000, 999_999),
     (r"tens\s+of\s+thousands", 20_000, 99_999),
+    (r"several\s+dozen", 36, 108),
     (r"several\s+hundred", 300, 900),
     (r"several\s+thousand", 3_000, 9_000),
     (r"a\s+few\s+hundred", 200, 500),
@@ -231,6 +232,9 @@ _ID_NOUNS = (
     "protocol|session|round|stage|category|terminal|code|tier|number|dormitory|bus|train|"
     "line|lane|track|district|channel|no|nr|nos"
 )
+#: An age in digits or words ("12", "eight", "sixty-five").
+_AGE = (rf"(?:\d+|(?:{'|'.join(TENS)})(?:[\s-](?:{'|'.join(u for u in UNITS if UNITS[u] < 10)}))?"
+        rf"|(?:{'|'.join(sorted(UNITS, key=len, reverse=True))}))\b")
 _NON_FIGURE_RE = re.compile("|".join(
     f"(?:{p})"
     for p in (
@@ -273,10 +277,10 @@ _NON_FIGURE_RE = re.compile("|".join(
         # letter-number codes: "G20", "COVID-19", "Su-24", "S-400", "MH17", "F-16"
         r"\b[A-Za-z]+-?\d+[A-Za-z]*\b",
         # ages and compound adjectives: "aged 12", "5-year-old", "three-day"
-        r"(?i:\b(?:aged?|ages)\s+(?:(?:between|below|under|over|above|of|from)\s+)?\d+"
-        r"(?:\s*(?:-|to|and)\s*\d+)?)",
-        r"(?i:\b(?:under|over|below|above)\s+the\s+age\s+of\s+\d+)",
-        r"(?i:\b\d+(?:-|\s)years?(?:-|\s)olds?\b)",
+        rf"(?i:\b(?:aged?|ages)\s+(?:(?:between|below|under|over|above|of|from)\s+)?{_AGE}"
+        rf"(?:\s*(?:-|to|and)\s*{_AGE})?)",
+        rf"(?i:\b(?:under|over|below|above)\s+the\s+ages?\s+of\s+{_AGE})",
+        rf"(?i:\b{_AGE}(?:-|\s)years?(?:-|\s)olds?\b)",
         # phone numbers and list markers
         r"\+\d{1,4}(?:[\s-]\d{2,4}){2,}",
         r"\(?\b\d{3}\)?[\s-]\d{3}[\s-]\d{4}\b",
@@ -350,8 +354,17 @@ def parse_number(text: str) -> float | None:
     return float(total + current) if seen else None
 
 
+_WORD_AGE_RE = re.compile(
+    rf"(?i:\b(?:aged?|ages)\s+(?:(?:between|below|under|over|above|of|from)\s+)?{_AGE}"
+    rf"(?:\s*(?:-|to|and)\s*{_AGE})?"
+    rf"|\b(?:under|over|below|above)\s+the\s+ages?\s+of\s+{_AGE}"
+    rf"|\b{_AGE}(?:-|\s)years?(?:-|\s)olds?\b)")
+
+
 def mask_non_figures(sentence: str) -> str:
     """Return ``sentence`` with dates, times, identifiers... replaced by :data:`MASK`."""
+    if "age" in sentence or "old" in sentence:  # ages in words: "under the age of eight"
+        sentence = _WORD_AGE_RE.sub(lambda m: MASK * (m.end() - m.start()), sentence)
     if not _DIGIT_RE.search(sentence):
         return sentence
     chars = None

@@ -65,33 +65,39 @@ def _variant_regex(name: str) -> str:
 VARIANTS, KINDS, PARENTS = _load()
 
 
-_CHILDREN: dict[str, frozenset[str]] = {}
-for _child, _parent in PARENTS.items():
-    _CHILDREN[_parent] = _CHILDREN.get(_parent, frozenset()) | {_child}
+def _ancestors(place: str) -> tuple[str, ...]:
+    chain, seen = [], {place}
+    while place in PARENTS and PARENTS[place] not in seen:
+        place = PARENTS[place]
+        seen.add(place)
+        chain.append(place)
+    return tuple(chain)
+
+
+ANCESTORS: dict[str, tuple[str, ...]] = {key: _ancestors(key) for key in PARENTS}
+_DESCENDANTS: dict[str, frozenset[str]] = {}
+for _child, _chain in ANCESTORS.items():
+    for _ancestor in _chain:
+        _DESCENDANTS[_ancestor] = _DESCENDANTS.get(_ancestor, frozenset()) | {_child}
 
 
 def within(a: str | None, b: str | None) -> bool:
-    """Same place, or one lies directly in the other (a district in its city)."""
-    return a is not None and b is not None and (a == b or PARENTS.get(a) == b
-                                                 or PARENTS.get(b) == a)
+    """Same place, or one lies in the other (a district in its city, a town in its
+    province, at any depth: Douma in Eastern Ghouta in the Damascus countryside)."""
+    return a is not None and b is not None and (
+        a == b or b in ANCESTORS.get(a, ()) or a in ANCESTORS.get(b, ()))
 
 
 def neighbourhood(place: str) -> set[str]:
-    """``place`` and every place :func:`within` it: its parent and its children."""
-    related = {place, *_CHILDREN.get(place, ())}
-    if place in PARENTS:
-        related.add(PARENTS[place])
-    return related
+    """``place`` and every place :func:`within` it: its ancestors and its descendants."""
+    return {place, *ANCESTORS.get(place, ()), *_DESCENDANTS.get(place, ())}
 
 
 def top_place(place: str) -> str:
     """The top place above ``place`` (itself when it has no parent): two places for which
     :func:`within` holds always share it."""
-    seen = {place}
-    while place in PARENTS and PARENTS[place] not in seen:
-        place = PARENTS[place]
-        seen.add(place)
-    return place
+    chain = ANCESTORS.get(place)
+    return chain[-1] if chain else place
 _PLACE_RE = re.compile(
     r"(?<![\w'’-])(?P<name>"
     + "|".join(_variant_regex(v) for v in sorted(VARIANTS, key=len, reverse=True))
