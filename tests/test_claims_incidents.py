@@ -29,7 +29,12 @@ def test_incident_kind(sentence, kind):
 
 @pytest.mark.parametrize(("sentence", "side"), [
     ("Jaysh al-Islam fired rocket shells at Damascus, killing 3.", "rebels"),
-    ("Terrorist rocket attacks on Aleppo killed 8 people.", "rebels"),
+    ("Terrorist rocket attacks on Aleppo killed 8 people.", None),  # said of any armed group
+    ("Rebel rocket attacks on Aleppo killed 8 people.", "rebels"),
+    ("Air strikes on Islamic State positions killed 12.", None),  # a target is not a side
+    ("An airstrike on the rebel-held town killed 9.", None),  # nor who holds the place
+    ("Thirty were killed in Syrian air strikes on the town, a monitor and rebels said.",
+     "government"),  # nor who says so (the attribution, given as sources)
     ("Regime air strikes on Eastern Ghouta killed 45 people.", "government"),
     ("Syrian warplanes struck the town, killing 20.", "government"),
     ("US-led coalition raids killed 21 civilians near Manbij.", "coalition"),
@@ -38,4 +43,6 @@ def test_incident_kind(sentence, kind):
     ("A car bomb killed 12 people.", None),
 ])
 def test_incident_side(sentence, side):
-    assert incident_side(sentence) == side
+    said = sentence.find("a monitor and rebels said")
+    sources = [(said, len(sentence))] if said >= 0 else []
+    assert incident_side(sentence, sources) == side

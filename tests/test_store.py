@@ -110,11 +110,26 @@ def _plans(session, call) -> list[str]:
 def test_comparable_candidates_read_a_date_range_of_their_index(sqlite_lookups):
     session, version = sqlite_lookups
     stored(session, version)
-    dated, undated = _plans(session, lambda: store.comparable_candidates(
-        session=session, claim=new_claim(), window_days=1))
+    dated, undated, area_dated, area_undated = _plans(
+        session, lambda: store.comparable_candidates(session=session, claim=new_claim(),
+                                                     window_days=1))
     index = "USING INDEX ix_figure_claim_place_measure_date"
     assert f"{index} (place=? AND measure=? AND event_date>? AND event_date<?)" in dated, dated
     assert f"{index} (place=? AND measure=? AND event_date=?)" in undated, undated  # IS NULL
+    index = "USING INDEX ix_figure_claim_area_measure_date"
+    assert f"{index} (area=? AND measure=? AND event_date>? AND event_date<?)" in area_dated
+    assert f"{index} (area=? AND measure=? AND event_date=?)" in area_undated
+
+
+def test_comparable_candidates_include_places_the_gazetteer_lacks_within_this_one(lookups):
+    session, version = lookups
+    village = stored(session, version, place="tl_twl")  # "the village of Tall Tawil"
+    village.area = "aleppo"  # "... near Aleppo"
+    elsewhere = stored(session, version, place="brj")
+    elsewhere.area = "idlib"
+    session.flush()
+    found = store.comparable_candidates(session=session, claim=new_claim(), window_days=1)
+    assert [c.id for c in found] == [village.id]
 
 
 @pytest.mark.parametrize("kind", ["shelling", None])

@@ -128,7 +128,8 @@ def same_place(a: ClaimLike, b: ClaimLike) -> bool:
         return False
     if getattr(a, "part", False) or getattr(b, "part", False):
         return a.place == b.place  # one place's share of a breakdown is not the whole's
-    return within(a.place, b.place) or (a.place in _setting(b) and b.place in _setting(a))
+    return within(a.place, b.place, getattr(a, "area", None), getattr(b, "area", None)) or (
+        a.place in _setting(b) and b.place in _setting(a))
 
 
 def same_incident(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:

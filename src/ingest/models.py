@@ -76,6 +76,8 @@ class FigureClaim(SQLModel, table=True):
         # window within one place and measure, or one place and kind of incident
         Index("ix_figure_claim_place_measure_date", "place", "measure", "event_date"),
         Index("ix_figure_claim_place_kind_date", "place", "incident_kind", "event_date"),
+        # claims about places the gazetteer lacks, by the known place they lie in
+        Index("ix_figure_claim_area_measure_date", "area", "measure", "event_date"),
         Index("ix_figure_claim_source", "source"),  # the queue's outlet filter
     )
 
@@ -112,6 +114,7 @@ class FigureClaim(SQLModel, table=True):
     text_id: int | None = None  # the version whose text this one copies (else its own id)
     part: bool = False  # one place's share of a breakdown (see ``claims.Claim.part``)
     side: str | None = None  # who carried the incident out (``claims.incidents``)
+    area: str | None = None  # for a place the gazetteer lacks: the known place it lies in
     superseded: bool = False  # a newer version of the article replaced this claim
     created_at: datetime = Field(default_factory=utcnow)
 

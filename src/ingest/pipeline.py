@@ -441,8 +441,8 @@ def _store_group(group: Sequence[_Ready], settings: Settings, *, run_id: int,
             _begin_writing(session)
             # every incident lock the group will need, in one global order, before any: two
             # workers storing groups about the same incidents cannot deadlock
-            store.lock_incidents(session=session, places=[
-                claim.place for ready in group if isinstance(ready.prepared, Prepared)
+            store.lock_incidents(session=session, claims=[
+                claim for ready in group if isinstance(ready.prepared, Prepared)
                 for claim in ready.prepared.claims])
             for ready in group:
                 try:

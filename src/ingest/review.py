@@ -121,50 +121,55 @@ def _place_conflicts(
     session: Session, claim: FigureClaim, conflicts: Sequence, cache: dict,
     *, window_days: int,
 ) -> list[ReviewItem]:
-    """Put ``claim`` and the claims it conflicts with into items; the items touched."""
+    """Put ``claim`` and the claims it conflicts with into items; the items touched.
+
+    The items already showing any of them that ``claim`` fits take it, and each of the
+    others that fits them too (items that all fit one another are folded into the oldest);
+    the others start an item of their own with ``claim``."""
     others = [c.other for c in conflicts]
     kinds = {c.other.id: c.kind for c in conflicts}
     reasons = {c.other.id: c.reason for c in conflicts}
     fitting = [item for item in _items_for(session=session, claims=[claim, *others])
                if _fits(_members(session, cache, item), claim, window_days=window_days)]
-    target = fitting[0] if fitting else None
-    if target is not None:
-        group = list(_members(session, cache, target))
-        for other_item in fitting[1:]:
-            folded = _members(session, cache, other_item)
-            if all(_fits(group, m, window_days=window_days) for m in folded):
-                _merge(session, into=target, other=other_item)
-                group += [m for m in folded if m.id not in {g.id for g in group}]
-                cache[target.id] = list(group)
+    targets: list[ReviewItem] = []
+    for item in fitting:
+        folded = _members(session, cache, item)
+        into = next((t for t in targets if all(
+            _fits(_members(session, cache, t), m, window_days=window_days) for m in folded)),
+            None)
+        if into is None:
+            targets.append(item)
+            continue
+        _merge(session, into=into, other=item)
+        group = _members(session, cache, into)
+        cache[into.id] = group + [m for m in folded if m.id not in {g.id for g in group}]
     placed: list[ReviewItem] = []
     waiting = list(others)
-    while waiting:
-        group = list(_members(session, cache, target)) if target is not None else []
-        if not _fits(group, claim, window_days=window_days):
-            group = []
+    for item in [*targets, *([None] * len(others))]:
+        if not waiting:
+            break
+        group = list(_members(session, cache, item)) if item is not None else []
         joined = [claim]
         for other in list(waiting):
             if _fits(group + joined, other, window_days=window_days):
                 joined.append(other)
                 waiting.remove(other)
-        if len(joined) == 1:  # nothing fits the target: the rest start an item of their own
-            target = None
+        if len(joined) == 1:
             continue
         kind = strongest(kinds[c.id] for c in joined[1:])
-        item = target or _open_item(session, claim, kind, reasons[joined[1].id])
-        if target is not None:
+        reason = reasons[joined[1].id]
+        if item is None:  # named after a figure, not after "no casualties"
+            basis = next((c for c in joined if not (c.low == 0 and c.high == 0)), claim)
+            item = _open_item(session, basis, kind, reason)
+        else:
             item.kind = strongest([item.kind, kind])
             if item.status == "resolved" and _is_new_figure(session, item, claim):
                 item.status = "open"
                 item.assignee = None
-                _log(session, item, SYSTEM, "reopened",
-                     f"new figure: {reasons[joined[1].id]}")
-        reasons_here = {c.id: reasons.get(c.id) for c in joined[1:]}
-        reasons_here[claim.id] = reasons[joined[1].id]
+                _log(session, item, SYSTEM, "reopened", f"new figure: {reason}")
         for member in joined:
-            _attach(session, item, member, reasons_here.get(member.id))
+            _attach(session, item, member, reasons.get(member.id, reason))
         placed.append(item)
-        target = None
     return placed
 
 

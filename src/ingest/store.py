@@ -135,7 +135,7 @@ def _lock_article(*, session: Session, url: str, source: str, now) -> Article:
 INCIDENT_LOCKS = 0x1A6E  # namespace of the advisory locks taken by ``lock_incidents``
 
 
-def lock_incidents(*, session: Session, places: Iterable[str | None]) -> None:
+def lock_incidents(*, session: Session, claims: Iterable[Claim]) -> None:
     """Serialise, across workers, the transactions storing claims about these places.
 
     PostgreSQL: ``pg_advisory_xact_lock`` per incident area, in one global order (no
@@ -143,8 +143,8 @@ def lock_incidents(*, session: Session, places: Iterable[str | None]) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    keys = sorted({(INCIDENT_LOCKS << 32) | zlib.crc32(top_place(p).encode())
-                   for p in places if p})
+    keys = sorted({(INCIDENT_LOCKS << 32) | zlib.crc32(top_place(c.place, c.area).encode())
+                   for c in claims if c.place})
     for key in keys:
         session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=key))
 
@@ -164,7 +164,7 @@ def save_claims(
     key across outlets. Takes the incident locks (``lock_incidents``) first, which the
     caller's conflict flagging in the same transaction relies on.
     """
-    lock_incidents(session=session, places=[claim.place for claim in claims])
+    lock_incidents(session=session, claims=claims)
     session.exec(
         update(FigureClaim)
         .where(col(FigureClaim.article_id) == article.id)
@@ -213,6 +213,7 @@ def save_claims(
             sentence_hash=sentence_hash(claim.sentence),
             part=claim.part,
             side=claim.side,
+            area=claim.area,
         )
         session.add(row)
         rows.append(row)
@@ -286,24 +287,32 @@ def comparable_candidates(
     if claim.measure in CASUALTY_MEASURES:
         measures |= CASUALTY_MEASURES  # zero claims about casualties cover killed/injured
     # a district and its city, and any place the claim's article names (whether the other
-    # claim's article names this claim's place is for ``conflicts.same_place`` to check)
-    places = neighbourhood(claim.place) | set((claim.setting or "").split())
-    query = (
+    # claim's article names this claim's place is for ``conflicts.same_place`` to check);
+    # and claims about places the gazetteer lacks that their texts put within this one
+    around = neighbourhood(claim.place, claim.area)
+    places = around | set((claim.setting or "").split())
+    base = (
         select(FigureClaim)
-        .where(col(FigureClaim.place).in_(places))
         .where(col(FigureClaim.measure).in_(measures))
         .where(col(FigureClaim.superseded).is_(False))
         .where(FigureClaim.id != claim.id)
     )
+    queries = [base.where(col(FigureClaim.place).in_(places)),
+               base.where(col(FigureClaim.area).in_(around))]
     when = claim.event_date or claim.published_at
-    if when is None:
-        return list(session.exec(query.order_by(col(FigureClaim.id))))
-    window = timedelta(days=window_days)
-    # claims dated within the window, and undated ones: two range scans of the index
-    # (place, measure, event_date), where one "BETWEEN ... OR IS NULL" scans every date
-    dated = query.where(col(FigureClaim.event_date).between(when - window, when + window))
-    undated = query.where(col(FigureClaim.event_date).is_(None))
-    return sorted([*session.exec(dated), *session.exec(undated)], key=lambda row: row.id)
+    found: dict[int, FigureClaim] = {}
+    for query in queries:
+        if when is None:
+            found.update((row.id, row) for row in session.exec(query))
+            continue
+        window = timedelta(days=window_days)
+        # claims dated within the window, and undated ones: two range scans of an index
+        # ((place | area), measure, event_date), where one "BETWEEN ... OR IS NULL" scans
+        # every date
+        dated = query.where(col(FigureClaim.event_date).between(when - window, when + window))
+        undated = query.where(col(FigureClaim.event_date).is_(None))
+        found.update((row.id, row) for row in [*session.exec(dated), *session.exec(undated)])
+    return sorted(found.values(), key=lambda row: row.id)
 
 
 def previous_version_claims(*, session: Session, article_id: int, version_id: int) -> list:

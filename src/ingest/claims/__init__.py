@@ -53,11 +53,11 @@ from datetime import date
 
 from . import _scan, lexicon
 from . import attribution as attr
-from .dates import find_dates
+from .dates import dateline_date, find_dates
 from .incidents import incident_kind, incident_side
 from .model import APPROX_TOLERANCE, BOUNDS, Claim
 from .numbers import NumberMention, find_numbers, mask_non_figures
-from .places import PlaceMention, canonical_place, find_places
+from .places import KINDS, PlaceMention, canonical_place, find_places, within
 from .sentences import Sentence, split_text
 
 __all__ = [
@@ -71,6 +71,7 @@ _STANCE = _scan.Folded(
 )
 _STANCE_RE = _STANCE.ignorecase
 _OPEN_QUOTES = "“«"
+_LOWER_WORD_RE = re.compile(r"\b[a-z]{3,}\b")
 _CLOSE_QUOTES = "”»"
 
 
@@ -94,6 +95,11 @@ class _Context:
     para_actor: tuple[str, str] | None = None  # (name, actor) of the last attribution
     para_kind: str | None = None  # incident kind named earlier in the paragraph
     first_place: str | None = None  # the first place of the text (a dateline, a lead)
+    last_known: str | None = None  # the last place named that the gazetteer knows
+    country: str | None = None  # the country last named (the place of national totals)
+    common: frozenset[str] = frozenset()  # words the text writes in lower case (not names)
+    areas: dict[str, str] = field(default_factory=dict)  # place the gazetteer lacks -> the
+    # known place the text puts it in ("the village of Tall Tawil in Hasakah province")
 
     def new_paragraph(self, index: int) -> None:
         self.paragraph = index
@@ -104,13 +110,22 @@ class _Context:
 
     def note_place(self, key: str) -> None:
         self.last_place = key
+        if key in KINDS:
+            self.last_known = key
         self.first_place = self.first_place or key
         if key in self.recent_places:
             self.recent_places.remove(key)
         self.recent_places.append(key)
 
     def date_of(self, place: str) -> date | None:
-        return self.place_dates.get(place, self.published)
+        """The incident date stated for ``place``, else for a place it lies in or that lies
+        in it ("the attack in Idlib province" after "Khan Sheikhun on April 4"), else the
+        publication date."""
+        found = self.place_dates.get(place)
+        if found is None:
+            related = [d for p, d in self.place_dates.items() if p != place and within(p, place)]
+            found = related[-1] if related else None
+        return found or self.published
 
 
 @dataclass
@@ -127,14 +142,17 @@ def extract_claims(
 ) -> list[Claim]:
     """One :class:`Claim` per figure of the headline and of ``text``, in text order."""
     claims: list[Claim] = []
-    ctx = _Context(published)
+    published = dateline_date(text, published)
+    common = frozenset(_LOWER_WORD_RE.findall(text))
+    ctx = _Context(published, common=common)
     named: list[str] = []
     if title and title.strip():
         title_sentence = Sentence(title.strip(), -1, -1, 0)
         claims.extend(_sentence_claims(title_sentence, ctx, None, in_title=True))
         named += ctx.recent_places
         ctx.title_place = ctx.last_place
-        ctx = _Context(published, title_place=ctx.title_place)
+        ctx = _Context(published, title_place=ctx.title_place, country=ctx.country,
+                       areas=ctx.areas, common=common)
     sentences = split_text(text)
     quoted = {s.paragraph for s in sentences if any(q in s.text for q in _OPEN_QUOTES)}
     for i, sentence in enumerate(sentences):
@@ -222,7 +240,16 @@ def _sentence_claims(
     masked = mask_non_figures(text)
     mentions = find_numbers(text, masked)
     attributions = attr.find_attributions(text)
-    places = find_places(text, [(a.start, a.end) for a in attributions])
+    places = find_places(text, [(a.start, a.end) for a in attributions], ctx.common)
+    countries = [p for p in places if p.country]
+    if countries:
+        places = [p for p in places if not p.country]
+        ctx.country = countries[-1].key
+    for p in places:
+        if not p.known and p.key not in ctx.areas:
+            # a place the gazetteer lacks lies in the known place the sentence puts it in,
+            # else in the known place the text was last about
+            ctx.areas[p.key] = p.parent or ctx.last_known
     dates = [d for d in find_dates(text, ctx.published, dateline=dateline) if d.incident]
 
     implied = None
@@ -241,12 +268,17 @@ def _sentence_claims(
     stance = "without evidence" if stance_re.search(subject) else None
     fallback_place = implied or ctx.last_place or ctx.title_place
     kind = incident_kind(text) or (ctx.para_kind if ctx.para_kind != "total" else None)
-    side = incident_side(text)
+    side = incident_side(text, [(a.start, a.end) for a in attributions])
     for fig in figures:
         m = fig.mention
         name, actor = _attribution_for(text, m, attributions, ctx, closer)
-        place = _nearest_place(text, places, m) or fallback_place
-        event_date = _event_date(dates, m, place, ctx)
+        if kind == "total":  # a running total: of the country unless a place is named
+            place = (_nearest_place(text, countries, m) or _nearest_place(text, places, m)
+                     or ctx.country)
+            event_date = ctx.published  # the date it is a total up to
+        else:
+            place = _nearest_place(text, places, m) or fallback_place
+            event_date = _event_date(dates, m, place, ctx)
         event = _event_key(place, event_date, kind)
         claims.append(Claim(
             sentence=text, quote=text[m.start:fig.end], start=m.start, end=fig.end,
@@ -255,7 +287,7 @@ def _sentence_claims(
             subject=fig.subject, subject_text=fig.subject_text, attributed_to=name,
             actor=actor, place=place, event_date=event_date, event=event, unit=m.unit,
             in_title=in_title, sentence_index=-1 if in_title else sentence.index,
-            stance=stance, incident_kind=kind, side=side,
+            stance=stance, incident_kind=kind, side=side, area=ctx.areas.get(place),
         ))
     _update_context(ctx, places, dates, implied, attributions)
     ctx.para_kind = kind

@@ -174,3 +174,40 @@ def find_dates(sentence: str, published: date | None, *, dateline: bool = False)
         out.append(DateMention(m.start(), m.end(), resolved, incident,
                                coarse=bool(m.group("lm") or m.group("lp") or m.group("om"))))
     return out
+
+
+_DATELINE_RE = re.compile(
+    r"\W*(?:(?:published|posted|updated|last\s+updated|date\s+of\s+publication)"
+    r"(?:\s+(?:on|at))?\s*:?\s*)?"
+    r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def dateline_date(text: str, published: date | None) -> date | None:
+    """The date an article's text opens with ("Published April 5 2017 ...", "Tuesday 4 Apr
+    2017 ...", "Date of publication 4 April 2017 ...", "21.08.2013 ..."), when it states a
+    full date within a year of ``published``; else ``published``.
+
+    The text's own dateline is the date its relative dates ("on Tuesday") count from: a
+    page's metadata or an archive's index can carry another date (a later update, the day it
+    was collected)."""
+    head = text[:60]
+    found = None
+    dotted = _DOTTED_RE.match(head)
+    if dotted:
+        found = _safe(int(dotted["y"]), int(dotted["m"]), int(dotted["d"]))
+    for m in () if dotted else _DATE_RE.finditer(head):
+        if m.group("wd"):
+            continue  # "Tuesday 4 Apr 2017": the weekday opens the dateline
+        g = m.groupdict()
+        if _DATELINE_RE.fullmatch(head, 0, m.start()) and (
+                g["iy"] or g["dy"] or g["my"] or g["ny"]):  # a dateline states its year
+            found = _resolve(m, published)
+        break
+    if found is None or (published and abs((found - published).days) > 366):
+        return published
+    return found
+
+
+_DOTTED_RE = re.compile(r"\W*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")

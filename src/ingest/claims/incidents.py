@@ -14,7 +14,8 @@ conflict", "seven days of airstrikes", "over the past week"). Totals are only co
 with totals.
 
 ``side``: who carried the incident out, when the sentence says so and names only one side:
-``rebels`` (rebels, opposition, "terrorists" in state media, named rebel groups), ``government``
+``rebels`` (rebels, opposition, named rebel groups; not "terrorists", which state media say of
+every armed group), ``government``
 (the regime, the army, government forces and warplanes), ``coalition`` (the US-led coalition),
 ``russia``, ``is`` (the Islamic State group). Two outlets' figures about one place and day
 with different sides are two incidents ("rebel rocket fire on Damascus killed 3",
@@ -71,14 +72,29 @@ _SIDES: tuple[tuple[str, str], ...] = (
     ("coalition", r"(?:us|u\.s\.)[\s-]led|coalition"),
     ("russia", r"russian\s+(?:air\s*strikes|warplanes|jets|aircraft|raids|bombing|forces)"),
     ("government", r"regime|government\s+(?:forces|troops|air\s*strikes|warplanes|jets|"
-                   r"shelling|bombardment|helicopters)|syrian\s+(?:army|troops|warplanes|jets|"
+                   r"shelling|bombardment|helicopters)|syrian\s+(?:army|troops|warplanes|jets|air\s*strikes|"
                    r"government\s+forces|air\s+force)|pro-government|loyalist|assad\s+forces"),
-    ("rebels", r"rebels?|opposition\s+(?:fighters|forces|groups)|terrorists?|"
+    ("rebels", r"rebels?|opposition\s+(?:fighters|forces|groups)|"
                r"jaysh\s+al-islam|jaish\s+al-islam|nusra|fateh\s+al-sham|ahrar\s+al-sham|"
                r"militants?\s+(?:fired|shelled)"),
 )
-_SIDE_RES = tuple((side, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
-                  for side, pattern in _SIDES)
+#: What an attacker does: a side is the incident's only when the sentence makes it the agent
+#: ("regime forces fired", "rebel shelling", "air strikes by the coalition"), not a target
+#: ("air strikes on IS positions").
+_ATTACK = (r"air\s*strikes?|airstrikes?|strikes?|raids?|warplanes?|jets|aircraft|helicopters?|shelling|"
+           r"shells?|rockets?|mortars?|artillery|bombing|bombardment|attacks?|fire|offensive|"
+           r"assault|fired|shelled|bombed|struck|attacked|launched|dropped|targeted|killed|"
+           r"executed|stormed|pounded|claimed")
+_TARGETS = (r"(?:positions?|areas?|targets?|bases?|strongholds?|hideouts?|sites?|territory|"
+            r"posts?|headquarters|convoys?|members)")
+_SIDE_RES = tuple(
+    (side, re.compile(
+        rf"\bby\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{pattern})\b"
+        rf"|\b(?:{pattern})(?:[\s-]+(?!{_TARGETS}\b)[\w-]+){{0,2}}?[\s-]+(?:{_ATTACK})\b"
+        rf"|\b(?:{pattern})['’]s\s+(?:[\w-]+\s+)?(?:{_ATTACK})\b"
+        rf"|\b(?=(?:{pattern})\b)(?:[\w.-]+\s+){{0,2}}?(?:{_ATTACK})\b",  # "Syrian warplanes"
+        re.IGNORECASE))
+    for side, pattern in _SIDES)
 
 
 # who holds a place is not who attacked it: "the rebel-held town", "regime-controlled areas"
@@ -88,8 +104,11 @@ _HELD_RE = re.compile(
     re.IGNORECASE)
 
 
-def incident_side(sentence: str) -> str | None:
-    """The one side the sentence says carried the incident out, else None."""
+def incident_side(sentence: str, sources: list[tuple[int, int]] = ()) -> str | None:
+    """The one side the sentence says carried the incident out, else None. Who says so
+    (``sources``: the attribution phrases, "a monitor and rebels said") is not a side."""
+    for start, end in sources:
+        sentence = sentence[:start] + " " * (end - start) + sentence[end:]
     if any(word in sentence for word in _HELD_WORDS):
         sentence = _HELD_RE.sub(" ", sentence)
     found = {side for side, pattern in _SIDE_RES if pattern.search(sentence)}

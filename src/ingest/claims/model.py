@@ -62,6 +62,7 @@ class Claim:
     setting: tuple[str, ...] = ()  # every place the article names, in order of first mention
     side: str | None = None  # who carried the incident out: rebels, government, coalition...
     part: bool = False  # one place's share in a sentence that breaks a figure down by place
+    area: str | None = None  # for a place the gazetteer lacks: the known place it lies in
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -16,6 +16,7 @@ an incident place after a locative ("in", "near", "outside", "on the outskirts o
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -31,6 +32,9 @@ class PlaceMention:
     end: int
     region: bool  # a region-level mention (ranked below cities)
     capital: bool
+    known: bool = True  # in the gazetteer; else keyed by :func:`skeleton`
+    parent: str | None = None  # for an unknown place: the known place it is said to lie in
+    country: bool = False  # "Syria": the place of a national total, not of an incident
 
 
 def _load() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -81,22 +85,32 @@ for _child, _chain in ANCESTORS.items():
         _DESCENDANTS[_ancestor] = _DESCENDANTS.get(_ancestor, frozenset()) | {_child}
 
 
-def within(a: str | None, b: str | None) -> bool:
+def ancestors(place: str, area: str | None = None) -> tuple[str, ...]:
+    """The places ``place`` lies in, nearest first; for a place the gazetteer lacks, the
+    known place its text put it in (``area``) and that one's."""
+    if place in ANCESTORS or place in KINDS or not area:
+        return ANCESTORS.get(place, ())
+    return (area, *ANCESTORS.get(area, ()))
+
+
+def within(a: str | None, b: str | None, area_a: str | None = None,
+           area_b: str | None = None) -> bool:
     """Same place, or one lies in the other (a district in its city, a town in its
-    province, at any depth: Douma in Eastern Ghouta in the Damascus countryside)."""
+    province, at any depth: Douma in Eastern Ghouta in the Damascus countryside). A place the
+    gazetteer lacks lies in its ``area``."""
     return a is not None and b is not None and (
-        a == b or b in ANCESTORS.get(a, ()) or a in ANCESTORS.get(b, ()))
+        a == b or b in ancestors(a, area_a) or a in ancestors(b, area_b))
 
 
-def neighbourhood(place: str) -> set[str]:
+def neighbourhood(place: str, area: str | None = None) -> set[str]:
     """``place`` and every place :func:`within` it: its ancestors and its descendants."""
-    return {place, *ANCESTORS.get(place, ()), *_DESCENDANTS.get(place, ())}
+    return {place, *ancestors(place, area), *_DESCENDANTS.get(place, ())}
 
 
-def top_place(place: str) -> str:
+def top_place(place: str, area: str | None = None) -> str:
     """The top place above ``place`` (itself when it has no parent): two places for which
     :func:`within` holds always share it."""
-    chain = ANCESTORS.get(place)
+    chain = ancestors(place, area)
     return chain[-1] if chain else place
 _PLACE_RE = re.compile(
     r"(?<![\w'’-])(?P<name>"
@@ -211,20 +225,195 @@ def _matches(sentence: str) -> list[tuple[str, int, int, int]]:
     return out
 
 
-def find_places(sentence: str, exclude: list[tuple[int, int]] = ()) -> list[PlaceMention]:
+def find_places(sentence: str, exclude: list[tuple[int, int]] = (),
+                common: frozenset[str] = frozenset()) -> list[PlaceMention]:
     """Place mentions of ``sentence`` usable as incident places, in text order.
 
-    Mentions inside ``exclude`` spans (attribution phrases) and capitals without a locative
-    are left out.
+    Gazetteer names, and names the gazetteer lacks where the sentence says they are places
+    (:func:`unknown_places`). Mentions inside ``exclude`` spans (attribution phrases) and
+    capitals without a locative are left out.
     """
     out = []
+    taken = []  # every gazetteer name, venues too: not to be read again as unknown places
     for key, start, name_end, end in _matches(sentence):
+        taken.append((start, end))
         if any(s <= start < e for s, e in exclude):
             continue
         kind = KINDS[key]
         capital = kind == "capital"
         if capital and not _LOCATIVE_RE.search(sentence, max(0, start - 60), start):
             continue
-        region = kind == "region" or bool(_REGION_SUFFIX_RE.match(sentence, name_end))
-        out.append(PlaceMention(key, start, end, region, capital))
+        if kind == "venue":
+            continue  # "the Security Council in New York", "talks in Geneva"
+        region = kind in ("region", "country") or bool(_REGION_SUFFIX_RE.match(sentence, name_end))
+        out.append(PlaceMention(key, start, end, region, capital, country=kind == "country"))
+    unknown = unknown_places(sentence, out, common, taken)
+    if unknown:
+        unknown = [p for p in unknown if not any(s <= p.start < e for s, e in exclude)]
+        out = sorted(out + unknown, key=lambda p: p.start)
     return out
+
+
+# ---- places the gazetteer lacks ---------------------------------------------------------------
+
+#: Articles and particles of transliterated Arabic names, left out of a name's skeleton.
+_PARTICLES = frozenset({
+    "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath", "ed", "er", "es", "et",
+    "ez", "the",
+})
+
+
+@lru_cache(maxsize=8192)
+def skeleton(name: str) -> str:
+    """The consonant skeleton of a place name: one key for its transliterations.
+
+    Lower case, accents and apostrophes dropped, particles ("al-", "el-", "ash-") left out,
+    the "h" of digraphs (sh, kh, gh, th, dh, ch) dropped, q and c as k, vowels (and y) dropped,
+    doubled letters single: "Tall Tawil" and "Tal Taweel" -> ``tl_twl``; "Khan Sheikhoun" and
+    "Khan Shaykhun" -> ``kn_skn``; "Qasr al-Breij" and "Qasr al-Burayj" -> ``ksr_brj``.
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['’`ʿʾ‘]", "", text)
+    out = []
+    for token in re.split(r"[^a-z]+", text):
+        if not token or token in _PARTICLES:
+            continue
+        token = re.sub(r"(?<=[sckgdtz])h", "", token).replace("q", "k").replace("c", "k")
+        token = re.sub(r"[aeiouy]", "", token)
+        token = re.sub(r"(.)\1+", r"\1", token)
+        if token:
+            out.append(token)
+    return "_".join(out)
+
+
+def _skeleton_keys() -> dict[str, str]:
+    keys: dict[str, set[str]] = {}
+    for variant, key in VARIANTS.items():
+        keys.setdefault(skeleton(variant), set()).add(key)
+    return {skel: next(iter(found)) for skel, found in keys.items() if len(found) == 1 and skel}
+
+
+SKELETON_KEYS = _skeleton_keys()
+
+_NAME = (
+    r"(?:(?:[Aa][lstrdzn]|[Ee]l|[Aa]sh)[-\s])?[A-Z][a-z]{2,}(?:['’][a-z]+)?"
+    r"(?:(?:\s|-)(?:(?:al|el|ad|ar|as|ash|at|az|an|ibn|bin)[-\s])?[A-Z][a-z]+(?:['’][a-z]+)?){0,3}"
+)
+_FEATURE = (r"(?:village|town|city|neighbou?rhood|district|suburb|hamlet|area|camp|"
+            r"countryside|province|region|governorate|quarter)")
+# after a name: "Jayrud town", "Sukkari district" (not "suburb" or "area": "a Damascan suburb")
+_FEATURE_RE = re.compile(r"\s+(?:village|town|district|neighbou?rhood|camp|quarter|countryside|"
+                         r"province|governorate)\b")
+_UNKNOWN_RE = re.compile(
+    rf"\b(?:the\s+)?(?:(?:small|nearby|besieged|rebel-held|border)\s+)?{_FEATURE}\s+of\s+"
+    rf"(?P<a>{_NAME})"
+    rf"|\b(?:in|near|outside|around|into|towards?|targeting|targeted|struck|hit|shelled|bombed|"
+    rf"attacked|raided|stormed|captured|besieged|from|at)\s+(?:the\s+)?"
+    rf"(?:(?:rebel|opposition|regime|government|army|jihadist|insurgent)[-\s]"
+    rf"(?:held|controlled|besieged)\s+)?"
+    rf"(?:(?:northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
+    rf"south-?western|central|nearby|besieged)\s+)?(?P<b>{_NAME})"
+    rf"|(?P<c>{_NAME})(?={_FEATURE_RE.pattern})"
+)
+#: Words of place names that are also common words ("Tishrin Dam", "Castello Road").
+_GEO_WORDS = frozenset("""
+dam road bridge mountain mountains river valley hill hills airport base crossing camp lake
+plain plains desert square gate market sea port bay island
+""".split())
+#: Capitalised words that are not places after a locative ("in March", "at Reuters").
+_NOT_NAMES = frozenset("""
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday today yesterday qaeda assad
+syrian syrians russian russians turkish iranian american americans british french arab arabs
+israeli lebanese iraqi jordanian saudi qatari kurdish kurds western eastern northern southern
+european chinese german egyptian palestinian afghan ukrainian shiite shia sunni alawite
+christian christians muslim muslims druze armenian turkmen circassian
+islamic state army free forces force observatory council security united nations coalition
+ministry defence defense health red crescent cross human rights watch amnesty international
+president prime minister foreign secretary general congress parliament kremlin pentagon white
+house reuters afp associated press agence presse sana tass sputnik twitter facebook youtube
+telegram assad bashar putin trump obama erdogan lavrov kerry tillerson god allah ramadan eid
+christmas hezbollah hamas nusra fateh sham ahrar jaish jaysh islam daesh isis isil qaeda front
+party union arabic english middle east west north south central gulf mr mrs dr the this that
+these those his her its their our there here regime government opposition rebels rebel
+national democratic popular revolutionary republican guard guards division brigade
+battalion syria damascus press tv channel agency news times post daily world media
+hospital hospitals school mosque church university city town village province district area
+committee committees network group center centre office department service services office
+monitor monitoring civil defence helmets white rescue rescuers doctors medics court
+levant mediterranean kazakh police command northeastern northwestern southeastern
+southwestern command headquarters airbase interior justice foundation society
+""".split())
+
+
+def unknown_places(sentence: str, known: list[PlaceMention] = (),
+                   common: frozenset[str] = frozenset(),
+                   taken: list[tuple[int, int]] = ()) -> list[PlaceMention]:
+    """Places the gazetteer lacks, where the sentence says they are places: "the village of
+    Tall Tawil", "in Qasr al-Breij", "Sukkari district". Keyed by :func:`skeleton` (a
+    gazetteer place when its skeleton is one), with the known place the sentence puts them
+    in ("in X in Idlib province", "X, west of Aleppo") as ``parent``.
+
+    Not names: capitalised words of :data:`_NOT_NAMES` (months, nationalities, institutions),
+    names whose every word the article also writes in lower case (``common``: "Suspected Gas
+    Attack" in a headline), and, in a headline-cased sentence, anything but "the village /
+    town of X"."""
+    if not _CAPITAL_AFTER_LOCATIVE_RE.search(sentence):
+        return []
+    words_in = _WORD_RE.findall(sentence)
+    headline = len(words_in) >= 4 and sum(w[0].isupper() for w in words_in) > 0.6 * len(words_in)
+    out = []
+    for m in _UNKNOWN_RE.finditer(sentence):
+        group = "a" if m.group("a") else "b" if m.group("b") else "c"
+        if headline and group != "a":
+            continue
+        start, end = m.span(group)
+        name = sentence[start:end]
+        if name.endswith(("'s", "’s")):
+            name, end = name[:-2], end - 2
+        words = [w.lower() for w in re.split(r"[\s\-]+", name)]
+        if any(w in _NOT_NAMES or (w.endswith("s") and w[:-1] in _NOT_NAMES) for w in words) or any(
+                s < end and start < e for s, e in [*taken, *((p.start, p.end) for p in known)]):
+            continue
+        if common and (all(w in common or w in _PARTICLES for w in words) or any(
+                w in common and w not in _GEO_WORDS for w in words[1:] if len(w) > 3)):
+            continue  # "Suspected Gas Attack", "Damascan Suburb Town"
+        key = SKELETON_KEYS.get(skeleton(name))
+        if key is None:
+            key = skeleton(name)
+            if len(key) < 3 or key in KINDS:
+                continue
+        region = bool(_REGION_SUFFIX_RE.match(sentence, end))
+        parent = None if key in KINDS else _parent(sentence, end, start, known)
+        out.append(PlaceMention(key, start, end, region, False, known=key in KINDS,
+                                parent=parent))
+    return out
+
+
+_WORD_RE = re.compile(r"\b[^\W\d_]{3,}\b")
+_CAPITAL_AFTER_LOCATIVE_RE = re.compile(
+    r"\b(?:in|near|outside|around|into|towards?|of|at|from|targeting|targeted|struck|hit|"
+    r"shelled|bombed|attacked|raided|stormed|captured|besieged)\s+(?:the\s+)?[\w-]*\s?[A-Z]"
+    r"|[A-Z]\w+\s+" + _FEATURE)
+_WITHIN_RE = re.compile(
+    r"\s*,?\s*(?:(?:village|town|city|district|area|suburb)\s+)?(?:in|near|outside|of|on\s+the\s+outskirts\s+of|"
+    r"(?:(?:north|south|east|west)(?:-?(?:east|west))?|northeast|northwest|southeast|southwest)\s+of)"
+    r"\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|rebel-held|"
+    r"besieged)\s+)?(?:(?:city|town|province|region|countryside)\s+of\s+)?$"
+)
+
+
+def _parent(sentence: str, end: int, start: int, known: list[PlaceMention]) -> str | None:
+    """The known place an unknown one is said to lie in: named just after it ("Tall Tawil
+    in Hasakah province", "Rityan, north of Aleppo"), or just before it ("Aleppo's Sukkari
+    district", "the Idlib town of Ariha")."""
+    for p in known:
+        if p.start >= end and p.start - end <= 45 and _WITHIN_RE.fullmatch(sentence, end,
+                                                                            p.start):
+            return p.key
+        if p.end <= start and start - p.end <= 12 and re.fullmatch(
+                r"(?:['’]s)?\s+(?:\w+\s+)?(?:(?:town|village|district|suburb|city)\s+of\s+)?",
+                sentence[p.end:start]):
+            return p.key
+    return None
