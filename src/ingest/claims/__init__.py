@@ -57,7 +57,7 @@ from .dates import dateline_date, find_dates
 from .incidents import incident_kind, incident_side
 from .model import APPROX_TOLERANCE, BOUNDS, Claim
 from .numbers import NumberMention, find_numbers, mask_non_figures
-from .places import KINDS, PlaceMention, canonical_place, find_places, within
+from .places import KINDS, PlaceMention, ancestors, canonical_place, find_places, within
 from .sentences import Sentence, split_text
 
 __all__ = [
@@ -98,6 +98,8 @@ class _Context:
     last_known: str | None = None  # the last place named that the gazetteer knows
     country: str | None = None  # the country last named (the place of national totals)
     common: frozenset[str] = frozenset()  # words the text writes in lower case (not names)
+    placed: set[tuple[int, int]] = field(default_factory=set)  # figures placed by their own
+    # sentence (sentence index, start), not by the context
     areas: dict[str, str] = field(default_factory=dict)  # place the gazetteer lacks -> the
     # known place the text puts it in ("the village of Tall Tawil in Hasakah province")
 
@@ -161,7 +163,32 @@ def extract_claims(
         closer = _quote_closer(sentences, i) if sentence.paragraph in quoted else None
         claims.extend(_sentence_claims(sentence, ctx, closer, dateline=i == 0))
     setting = tuple(dict.fromkeys(named + ctx.recent_places))
-    return [replace(c, setting=setting) for c in _qualify_actors(_place_titles(claims, ctx))]
+    claims = _article_parts(_qualify_actors(_place_titles(claims, ctx)), ctx.placed)
+    return [replace(c, setting=setting) for c in claims]
+
+
+def _article_parts(claims: list[Claim], placed: set[tuple[int, int]]) -> list[Claim]:
+    """A text that gives one measure of one subject on one day for several places within a
+    larger one ("at least 80 were killed in Ain Tarma", "100 in Kafr Batna", both in Eastern
+    Ghouta) breaks that day's toll down: each figure is a part, the same figure only as
+    another claim about that very place (as ``_mark_parts`` within a sentence). Only figures
+    their own sentence places count (``placed``): a figure placed by its context is the
+    text's whole toll more often than a part."""
+    groups: dict[tuple, list[Claim]] = {}
+    for c in claims:
+        if c.place and c.measure and not c.part and (c.sentence_index, c.start) in placed:
+            groups.setdefault((c.measure, c.subject, c.event_date), []).append(c)
+    parts: set[int] = set()
+    for group in groups.values():
+        places = {c.place: ancestors(c.place, c.area) for c in group}
+        if len(places) < 2:
+            continue
+        for c in group:
+            mine = places[c.place]
+            if any(q != c.place and not within(c.place, q, c.area) and set(mine) & set(up)
+                   and c.place not in up for q, up in places.items()):
+                parts.add(id(c))
+    return [replace(c, part=True) if id(c) in parts else c for c in claims]
 
 
 def _place_titles(claims: list[Claim], ctx: _Context) -> list[Claim]:
@@ -259,15 +286,24 @@ def _sentence_claims(
         )
 
     figures = _figures(text, mentions)
-    if _FOOTAGE_RE.search(text):
-        for fig in figures:  # what a video shows is a glimpse, not a toll
-            if fig.measure in lexicon.PERSON_MEASURES:
-                fig.measure = None
+    # what the figures are about: only worked out for a sentence that has some (the kind of
+    # incident, but a running total, carries over to the next sentences)
+    kind = incident_kind(text, totals=bool(figures)) or (
+        ctx.para_kind if ctx.para_kind != "total" else None)
+    if not figures:
+        _update_context(ctx, places, dates, implied, attributions)
+        ctx.para_kind = kind
+        return []
+    footage = bool(_FOOTAGE_RE.search(text))
+    for fig in figures:  # what a video shows is a glimpse, not a toll; so are bodies seen
+        if fig.measure in lexicon.PERSON_MEASURES and (footage or (
+                (fig.subject_text or "").lower().endswith("bodies")
+                and _BODIES_SEEN_RE.search(text))):
+            fig.measure = None
     claims = []
     stance_re, subject = _STANCE.scanner(text, _scan.folded(text))
     stance = "without evidence" if stance_re.search(subject) else None
     fallback_place = implied or ctx.last_place or ctx.title_place
-    kind = incident_kind(text) or (ctx.para_kind if ctx.para_kind != "total" else None)
     side = incident_side(text, [(a.start, a.end) for a in attributions])
     for fig in figures:
         m = fig.mention
@@ -277,7 +313,10 @@ def _sentence_claims(
                      or ctx.country)
             event_date = ctx.published  # the date it is a total up to
         else:
-            place = _nearest_place(text, places, m) or fallback_place
+            place = _nearest_place(text, places, m)
+            if place is not None:
+                ctx.placed.add((-1 if in_title else sentence.index, m.start))
+            place = place or fallback_place
             event_date = _event_date(dates, m, place, ctx)
         event = _event_key(place, event_date, kind)
         claims.append(Claim(
@@ -334,7 +373,7 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
             lower = mentions[i - 1].end if i else 0
             upper = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
             measure = lexicon.find_measure(triggers, breaks, m.start, m.end, lower, upper,
-                                           subject, noun_end)
+                                           subject, noun_end, text)
             if measure is None and subject is not None and not own:
                 # an inherited subject that does not fit the figure's own measure is dropped
                 measure = lexicon.find_measure(triggers, breaks, m.start, m.end, lower, upper,
@@ -371,6 +410,11 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
 
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+# "In a corridor outside lay another five bodies", "bodies wrapped in blankets": what is seen,
+# unless the sentence says they were killed or found
+_BODIES_SEEN_RE = re.compile(
+    r"^(?!.*\b(?:killed|died|dead|found|recovered|retrieved|pulled|toll)\b).*\b(?:lay|lying|laid|"
+    r"lined|wrapped|seen|saw|shown|filmed|pictured|photographed)\b", re.IGNORECASE)
 _FOOTAGE_RE = re.compile(
     r"\b(?:videos?|footage|images?|pictures?|photos?|photographs?)\b[^.;]{0,80}?"
     r"\b(?:showed|shows|show|showing|appeared\s+to\s+show|depicted)\b", re.IGNORECASE)
@@ -476,6 +520,9 @@ def _subject(
         if inherited and inherited.subject in lexicon.PERSONS:
             return inherited.subject, inherited.subject_text, False, None
         return "people", None, False, None
+    plain = lexicon.plain_noun(text, m.end)
+    if plain:  # "two pro-opposition groups": counts groups (no person measure fits them)
+        return plain[0], plain[1], True, plain[2]
     if inherited and m.kind != "zero":
         return inherited.subject, inherited.subject_text, False, None
     return None, None, False, None

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import re
 
+from . import _scan
+
 _KINDS: tuple[tuple[str, str], ...] = (
     ("chemical", r"chemical|sarin|chlorine|nerve\s+agents?|toxic\s+gas|poison(?:ous)?\s+gas"),
     ("bombing", r"car[\s-]bombs?|suicide|bomb\s+attacks?|explosive\s+devices?|ieds?|"
@@ -37,8 +39,9 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ("clashes", r"clash(?:es|ed)?|fighting|battles?|offensive|ambush\w*|firefights?|assaults?"),
     ("execution", r"execut(?:ed|ion|ions)|beheaded|beheading"),
 )
-_KIND_RES = tuple((kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
-                  for kind, pattern in _KINDS)
+_KIND_RES = tuple((kind, _scan.Folded(rf"\b(?:{pattern})\b")) for kind, pattern in _KINDS)
+# Speed: one search for any kind's word first; most sentences name none
+_ANY_KIND = _scan.Folded(rf"\b(?:{'|'.join(pattern for _, pattern in _KINDS)})\b")
 _TOTAL_RE = re.compile(
     r"\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|onset)\b|\bsince\s+(?:march\s+)?"
     r"(?:19|20)\d\d\b|\bso\s+far\s+this\s+(?:year|month)\b|\bto\s+date\b|"
@@ -57,12 +60,17 @@ _TOTAL_RE = re.compile(
 )
 
 
-def incident_kind(sentence: str) -> str | None:
-    """``total``, one of the kinds above, or None."""
-    if _TOTAL_RE.search(sentence):
+def incident_kind(sentence: str, *, totals: bool = True) -> str | None:
+    """``total``, one of the kinds above, or None (``totals=False``: the kind alone)."""
+    if totals and _TOTAL_RE.search(sentence):
         return "total"
-    for kind, pattern in _KIND_RES:
-        if pattern.search(sentence):
+    lowered = _scan.folded(sentence)
+    pattern, subject = _ANY_KIND.scanner(sentence, lowered)
+    if not pattern.search(subject):
+        return None
+    for kind, folded in _KIND_RES:
+        pattern, subject = folded.scanner(sentence, lowered)
+        if pattern.search(subject):
             return kind
     return None
 
@@ -97,6 +105,9 @@ _SIDE_RES = tuple(
     for side, pattern in _SIDES)
 
 
+_ANY_SIDE_RE = re.compile(rf"\b(?:{'|'.join(pattern for _, pattern in _SIDES)})\b", re.IGNORECASE)
+
+
 # who holds a place is not who attacked it: "the rebel-held town", "regime-controlled areas"
 _HELD_WORDS = ("held", "controlled", "dominated", "besieged", "occupied", "-run")
 _HELD_RE = re.compile(
@@ -111,5 +122,7 @@ def incident_side(sentence: str, sources: list[tuple[int, int]] = ()) -> str | N
         sentence = sentence[:start] + " " * (end - start) + sentence[end:]
     if any(word in sentence for word in _HELD_WORDS):
         sentence = _HELD_RE.sub(" ", sentence)
+    if not _ANY_SIDE_RE.search(sentence):
+        return None
     found = {side for side, pattern in _SIDE_RES if pattern.search(sentence)}
     return found.pop() if len(found) == 1 else None

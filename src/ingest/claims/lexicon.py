@@ -58,6 +58,13 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
     "refugees": ("refugees", "evacuees", "displaced people"),
     "prisoners": ("prisoners", "detainees", "hostages", "captives"),
     "families": ("families",),
+    "members": ("members", "member"),
+    "colleagues": ("colleagues",),
+    "staff": ("staff", "staffers", "employees", "volunteers", "crew", "crew members"),
+    "officials": ("officials", "guards", "bodyguards"),
+    "passengers": ("passengers", "travellers", "travelers", "pilgrims", "tourists"),
+    "protesters": ("protesters", "protestors", "demonstrators", "worshippers", "mourners"),
+    "relatives": ("relatives", "family members"),
     "missiles": (
         "missiles", "missile", "projectiles", "projectile", "rockets", "rocket",
         "cruise missiles", "shells", "mortar shells", "mortars", "shell",
@@ -87,7 +94,8 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
 PERSONS = frozenset({
     "soldiers", "fighters", "rebels", "militants", "civilians", "children", "women", "men",
     "people", "police", "journalists", "medics", "students", "workers", "refugees", "prisoners",
-    "families", "cases",
+    "families", "cases", "members", "colleagues", "staff", "officials", "passengers",
+    "protesters", "relatives",
 })
 PROJECTILES = frozenset({"missiles", "drones"})
 
@@ -99,10 +107,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "killed", "killing", "kill", "kills", "died", "dies", "die", "dead", "death", "deaths",
         "death toll", "toll", "lost their lives", "lost his life", "martyred", "martyrs",
         "massacred", "executed", "slain", "perished", "fatalities", "bodies", "lives",
-        "among the dead",
+        "among the dead", "gassed", "gassing",
     ),
     "injured": (
-        "injured", "injuring", "injure", "injures", "injuries", "wounded", "wounding", "hurt",
+        "injured", "injuring", "injure", "injures", "injuries", "wounded", "wounding", "wounds",
+        "hurt", "suffering", "suffered", "treated", "hospitalised", "hospitalized",
     ),
     "casualties": (
         "casualties", "dead and wounded", "dead and injured", "killed and wounded",
@@ -162,6 +171,12 @@ _STOP = _alt([
     "another", "across", "near", "during", "while", "when", "their", "its", "his", "her",
     *_TRIGGER_TO_RAW,
 ])
+_STOP_WORDS = frozenset({
+    "the", "a", "an", "of", "in", "on", "at", "by", "for", "from", "to", "or", "but", "with",
+    "were", "was", "is", "are", "been", "be", "have", "has", "had", "who", "that", "which",
+    "said", "says", "it", "into", "as", "after", "before", "than", "more", "another",
+    "across", "near", "during", "while", "when", "their", "its", "his", "her", "and",
+})
 _SUBJECT_RE = re.compile(
     r"[\"”’]?\s+(?:of\s+(?:the\s+|them\s+|whom\s+|those\s+|these\s+|which\s+)?)?"
     rf"(?P<text>(?:(?!(?:{_STOP})\b)[A-Za-z][\w'’.-]*\s+){{0,3}}?"
@@ -189,6 +204,15 @@ class Trigger:
     start: int
     end: int
     raw: str  # key of TRIGGERS
+    word: str = ""  # the trigger as written, lower-cased
+
+
+def sentence_word(t: Trigger) -> str:
+    return t.word
+
+
+#: Active verb forms: after a figure, the verb of the next clause, not the figure's own.
+_ACTIVE_VERBS = frozenset({"kill", "kills", "injure", "injures", "wounds"})
 
 
 def find_subject(sentence: str, pos: int) -> tuple[str, str, int] | None:
@@ -209,6 +233,28 @@ def find_subject(sentence: str, pos: int) -> tuple[str, str, int] | None:
     return key, text, end
 
 
+# "two pro-opposition groups", "18 of the 31 lorries": a plural noun the lexicon lacks, after
+# at most two modifiers, is what is counted
+_PLAIN_NOUN_RE = re.compile(
+    r"\s+(?:of\s+(?:the\s+)?)?(?P<text>(?:[a-z][\w-]*\s+){0,2}?(?P<noun>[a-z]{3,}[^s\W]?s))\b")
+_NOT_NOUNS = frozenset("""
+was has is does says this thus its his hers ours yours theirs across towards afterwards
+besides perhaps whereas sometimes always nevertheless others more less unless kills dies
+injures wounds claims rises falls reaches hits gets goes makes takes remains includes
+""".split())
+
+
+def plain_noun(sentence: str, pos: int) -> tuple[str, str, int] | None:
+    """(subject, subject text, end) of a plural noun the lexicon lacks, counted at ``pos``."""
+    m = _PLAIN_NOUN_RE.match(sentence, pos)
+    if not m:
+        return None
+    words = m.group("text").split()
+    if any(w in _NOT_NOUNS or w in _TRIGGER_TO_RAW or w in _STOP_WORDS for w in words):
+        return None
+    return m.group("noun").lower(), m.group("text"), m.end()
+
+
 def next_word(sentence: str, pos: int) -> str | None:
     """The word following ``pos`` (skipping "other"), lower-cased."""
     m = _NEXT_WORD_RE.match(sentence, pos)
@@ -217,10 +263,11 @@ def next_word(sentence: str, pos: int) -> str | None:
 
 def find_triggers(sentence: str) -> list[Trigger]:
     pattern, subject = _TRIGGER.scanner(sentence, _scan.folded(sentence))
-    return [
-        Trigger(m.start(), m.end(), _TRIGGER_TO_RAW[re.sub(r"\s+", " ", m.group(0).casefold())])
-        for m in pattern.finditer(subject)
-    ]
+    out = []
+    for m in pattern.finditer(subject):
+        word = re.sub(r"\s+", " ", m.group(0).casefold())
+        out.append(Trigger(m.start(), m.end(), _TRIGGER_TO_RAW[word], word))
+    return out
 
 
 def clause_breaks(sentence: str, triggers: list[Trigger] = ()) -> list[int]:
@@ -229,7 +276,22 @@ def clause_breaks(sentence: str, triggers: list[Trigger] = ()) -> list[int]:
     pattern, subject = _CLAUSE.scanner(sentence, _scan.folded(sentence))
     inside = [(t.start, t.end) for t in triggers if t.raw == "casualties" and t.end - t.start > 10]
     return [m.start() for m in pattern.finditer(subject)
-            if not any(s < m.start() < e for s, e in inside)]
+            if not any(s < m.start() < e for s, e in inside)
+            and not _quoting_words(sentence, m.start())]
+
+
+def _quoting_words(sentence: str, at: int) -> bool:
+    """A quotation mark opening a quote inside a clause ('killed "tens of people"'), or
+    either mark around a few quoted words ('as "hundreds" more were wounded')."""
+    mark = sentence[at]
+    if mark not in '"“”':
+        return False
+    opening = (at == 0 or sentence[at - 1].isspace()) and at + 1 < len(sentence) and (
+        not sentence[at + 1].isspace())
+    if opening:
+        return True
+    before = sentence.rfind('"', max(0, at - 30), at), sentence.rfind("“", max(0, at - 30), at)
+    return max(before) >= 0
 
 
 def resolve(raw: str, subject: str | None) -> str | None:
@@ -261,9 +323,22 @@ def resolve(raw: str, subject: str | None) -> str | None:
     return None
 
 
+_FILLER_RE = re.compile(r"\b(?:others?|more|people|persons|were|was|have|has|had|been|are|"
+                        r"is|being|reportedly)\b", re.IGNORECASE)
+
+
+def _gap(sentence: str | None, start: int, end: int) -> int:
+    """How far apart: in characters; with the sentence, in words other than fillers ("58
+    others injured", "hundreds more were wounded")."""
+    if sentence is None:
+        return end - start
+    return 4 * len(_FILLER_RE.sub(" ", sentence[start:end]).split())
+
+
 def find_measure(
     triggers: list[Trigger], breaks: list[int], start: int, end: int,
     lower: int, upper: int, subject: str | None, noun_end: int | None = None,
+    sentence_text: str | None = None,
 ) -> str | None:
     """Nearest trigger fitting ``subject`` in the clause of the figure at [start, end).
 
@@ -276,12 +351,14 @@ def find_measure(
     candidates = []
     for t in triggers:
         if t.start >= end and t.end <= right:
-            candidates.append((t.start - end, 0, t))
+            # "Kills Five Injures Seven": an active verb after a figure starts the next clause
+            rank = 2 if sentence_word(t) in _ACTIVE_VERBS else 0
+            candidates.append((_gap(sentence_text, max(end, noun_end or end), t.start), rank, t))
         elif t.end <= start and t.start >= left:
-            candidates.append((start - t.end, 1, t))
+            candidates.append((_gap(sentence_text, t.end, start), 1, t))
         elif t.start >= start and t.end <= end:  # the trigger is the counted noun itself
             candidates.append((0, 0, t))
-    for _, _, t in sorted(candidates, key=lambda c: (c[0], c[1])):
+    for _, _, t in sorted(candidates, key=lambda c: (c[1] == 2, c[0], c[1])):
         measure = resolve(t.raw, subject)
         if measure is not None:
             return measure

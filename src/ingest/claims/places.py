@@ -305,17 +305,53 @@ _FEATURE = (r"(?:village|town|city|neighbou?rhood|district|suburb|hamlet|area|ca
 # after a name: "Jayrud town", "Sukkari district" (not "suburb" or "area": "a Damascan suburb")
 _FEATURE_RE = re.compile(r"\s+(?:village|town|district|neighbou?rhood|camp|quarter|countryside|"
                          r"province|governorate)\b")
-_UNKNOWN_RE = re.compile(
-    rf"\b(?:the\s+)?(?:(?:small|nearby|besieged|rebel-held|border)\s+)?{_FEATURE}\s+of\s+"
-    rf"(?P<a>{_NAME})"
-    rf"|\b(?:in|near|outside|around|into|towards?|targeting|targeted|struck|hit|shelled|bombed|"
-    rf"attacked|raided|stormed|captured|besieged|from|at)\s+(?:the\s+)?"
-    rf"(?:(?:rebel|opposition|regime|government|army|jihadist|insurgent)[-\s]"
-    rf"(?:held|controlled|besieged)\s+)?"
-    rf"(?:(?:northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
-    rf"south-?western|central|nearby|besieged)\s+)?(?P<b>{_NAME})"
-    rf"|(?P<c>{_NAME})(?={_FEATURE_RE.pattern})"
-)
+_NAME_RE = re.compile(_NAME)
+# Speed: a name is looked for only where a cue word is (found in the lower-cased sentence)
+_LOCATIVES = (r"in|near|outside|around|into|towards?|targeting|targeted|struck|hit|shelled|"
+              r"bombed|attacked|raided|stormed|captured|besieged|from|at")
+_FEATURES = (r"village|town|city|neighbou?rhood|district|suburb|hamlet|area|camp|countryside|"
+             r"province|region|governorate|quarter")
+_CUE = _scan.Folded(rf"\b(?:{_LOCATIVES}|{_FEATURES})\b")
+_AFTER_LOCATIVE_RE = re.compile(  # "in Qasr al-Breij", "struck the rebel-held eastern X"
+    rf"(?i:{_LOCATIVES})\s+(?:the\s+)?"
+    r"(?:(?:rebel|opposition|regime|government|army|jihadist|insurgent)[-\s]"
+    r"(?:held|controlled|besieged)\s+)?"
+    r"(?:(?:northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
+    r"south-?western|central|nearby|besieged)\s+)?"
+    rf"(?P<name>{_NAME})")
+_AFTER_FEATURE_RE = re.compile(rf"(?i:{_FEATURES})\s+of\s+(?P<name>{_NAME})")  # "the village of X"
+_BEFORE_FEATURE_RE = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})\s+$")  # "Jayrud town"
+
+
+def _unknown_names(sentence: str):
+    """(start, end, cue) of names a cue calls places, in text order: ``a`` "the village of
+    X", ``b`` a locative before it ("in X"), ``c`` a feature word after it ("X district")."""
+    found = []
+    pattern, subject = _CUE.scanner(sentence, _scan.folded(sentence))
+    for cue in pattern.finditer(subject):
+        word = subject[cue.start():cue.end()]
+        if word[0] in "vtcndshaprgq" and _FEATURE_WORD_RE.fullmatch(word):
+            m = _AFTER_FEATURE_RE.match(sentence, cue.start())
+            if m:
+                found.append((m.start("name"), m.end("name"), "a"))
+            elif _FEATURE_RE.match(sentence, cue.start() - 1):
+                m = _BEFORE_FEATURE_RE.search(sentence, max(0, cue.start() - 60), cue.start())
+                if m:
+                    found.append((m.start("name"), m.end("name"), "c"))
+            continue
+        m = _AFTER_LOCATIVE_RE.match(sentence, cue.start())
+        if m:
+            found.append((m.start("name"), m.end("name"), "b"))
+    resume = 0
+    for start, end, cue in sorted(found):
+        if start >= resume:
+            resume = end
+            yield start, end, cue
+
+
+_FEATURE_WORD_RE = re.compile(_FEATURES)
+
+
 #: Words of place names that are also common words ("Tishrin Dam", "Castello Road").
 _GEO_WORDS = frozenset("""
 dam road bridge mountain mountains river valley hill hills airport base crossing camp lake
@@ -359,16 +395,15 @@ def unknown_places(sentence: str, known: list[PlaceMention] = (),
     names whose every word the article also writes in lower case (``common``: "Suspected Gas
     Attack" in a headline), and, in a headline-cased sentence, anything but "the village /
     town of X"."""
-    if not _CAPITAL_AFTER_LOCATIVE_RE.search(sentence):
-        return []
-    words_in = _WORD_RE.findall(sentence)
-    headline = len(words_in) >= 4 and sum(w[0].isupper() for w in words_in) > 0.6 * len(words_in)
+    headline = None
     out = []
-    for m in _UNKNOWN_RE.finditer(sentence):
-        group = "a" if m.group("a") else "b" if m.group("b") else "c"
-        if headline and group != "a":
+    for start, end, cue in _unknown_names(sentence):
+        if headline is None:
+            words_in = _WORD_RE.findall(sentence)
+            headline = len(words_in) >= 5 and sum(
+                w[0].isupper() for w in words_in) > 0.7 * len(words_in)
+        if headline and cue != "a":
             continue
-        start, end = m.span(group)
         name = sentence[start:end]
         if name.endswith(("'s", "’s")):
             name, end = name[:-2], end - 2
@@ -392,10 +427,6 @@ def unknown_places(sentence: str, known: list[PlaceMention] = (),
 
 
 _WORD_RE = re.compile(r"\b[^\W\d_]{3,}\b")
-_CAPITAL_AFTER_LOCATIVE_RE = re.compile(
-    r"\b(?:in|near|outside|around|into|towards?|of|at|from|targeting|targeted|struck|hit|"
-    r"shelled|bombed|attacked|raided|stormed|captured|besieged)\s+(?:the\s+)?[\w-]*\s?[A-Z]"
-    r"|[A-Z]\w+\s+" + _FEATURE)
 _WITHIN_RE = re.compile(
     r"\s*,?\s*(?:(?:village|town|city|district|area|suburb)\s+)?(?:in|near|outside|of|on\s+the\s+outskirts\s+of|"
     r"(?:(?:north|south|east|west)(?:-?(?:east|west))?|northeast|northwest|southeast|southwest)\s+of)"
