@@ -70,6 +70,10 @@ _STANCE = _scan.Folded(
     r"(?:independently\s+)?verif(?:y|ied)\b|\bnot\s+(?:been\s+)?independently\s+verified\b"
 )
 _STANCE_RE = _STANCE.ignorecase
+#: Page sections listing other stories: the text's own figures end there.
+_RELATED_RE = re.compile(
+    r"\b(?:Related\s+(?:News|Articles?|Stories|Content|Coverage|Posts)|You\s+may\s+also\s+like|"
+    r"More\s+(?:stories|from\s+\w+)|Most\s+(?:Read|Popular|Viewed)|Recommended\s+for\s+you)\b")
 _OPEN_QUOTES = "“«"
 _LOWER_WORD_RE = re.compile(r"\b[a-z]{3,}\b")
 _CLOSE_QUOTES = "”»"
@@ -161,6 +165,11 @@ def extract_claims(
         if sentence.paragraph != ctx.paragraph:
             ctx.new_paragraph(sentence.paragraph)
         closer = _quote_closer(sentences, i) if sentence.paragraph in quoted else None
+        furniture = _RELATED_RE.search(sentence.text)
+        if furniture:  # "Related News ...": other stories' headlines from here on
+            found = _sentence_claims(sentence, ctx, closer, dateline=i == 0)
+            claims.extend(c for c in found if c.end <= furniture.start())
+            break
         claims.extend(_sentence_claims(sentence, ctx, closer, dateline=i == 0))
     setting = tuple(dict.fromkeys(named + ctx.recent_places))
     claims = _article_parts(_qualify_actors(_place_titles(claims, ctx)), ctx.placed)
@@ -570,7 +579,15 @@ def _nearest_place(text: str, places: list[PlaceMention], m: NumberMention) -> s
     # the figure's own clause first: "100 in Zamalka, 61 in Douma" puts 61 in Douma
     ahead = [p for p in pool if p.start >= m.end and p.start - m.end <= 60
              and not _CLAUSE_END.search(text, m.end, p.start)]
-    return min(ahead or pool, key=distance).key if pool else None
+    if not pool:
+        return None
+    nearest = min(ahead or pool, key=distance)
+    # "the town of Khan Sheikhun in Idlib killing 87": the most specific of the places that
+    # lie in one another, when the nearest is followed or preceded by one within it
+    inner = [p for p in pool if p.key != nearest.key
+             and nearest.key in ancestors(p.key, p.parent)
+             and abs(p.start - nearest.start) <= 40]
+    return min(inner, key=distance).key if inner else nearest.key
 
 
 _CLAUSE_END = re.compile(r"[,;:()]|\band\b|\bwhile\b|\bwhereas\b")

@@ -5,7 +5,8 @@ Resolved expressions (``published`` = P):
 * weekdays ("on Sunday", "Sunday's", "Saturday night", "Saturdays blast"): the most recent
   such weekday on or before P;
 * "today", "tonight", "this morning", "overnight" -> P; "yesterday", "last night" -> P - 1 day;
-  "last week" / "last week's" -> P - 7 days;
+  "last week" / "last week's" -> P - 7 days; "earlier this week" -> the middle of the days of
+  P's week before P (Wednesday for a Saturday); "two / three / a few days ago" -> P - 2 / 3;
 * "New Year's night / Eve / Day": January 1 (the night Dec 31 -> Jan 1) of P's year, or of the
   next year when P is in December;
 * explicit dates "January 1", "Jan. 1, 2023", "1 January 2023", "2023-01-02", "8/1/2023"
@@ -52,7 +53,8 @@ _DATE_RE = re.compile(
     r"|\b(?P<n1>\d{1,2})/(?P<n2>\d{1,2})/(?P<ny>\d{4}|\d{2})\b"
     r"|\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]?s)?\b"
     r"|\b(?P<rel>yesterday|today|tonight|this\s+morning|overnight|last\s+night|"
-    r"last\s+week(?:['’]?s)?)\b"
+    r"last\s+week(?:['’]?s)?|earlier\s+(?:this|in\s+the)\s+week|(?:a\s+few|several|two|three)"
+    r"\s+days\s+ago|days\s+ago)\b"
     rf"|\b(?:in|during|early|late|mid|earlier\s+in|later\s+in)[\s-]+(?P<lm>{_MONTH})\b(?!\.?\s+\d)"
     r"|\b(?P<lp>last\s+(?:month|year)|earlier\s+this\s+year)\b"
     r"|\b(?P<ny_>New\s+Year['’]?s?(?:\s+(?:night|eve|day))?)",
@@ -62,7 +64,7 @@ _DATE_RE = re.compile(
 _DATE_ANCHOR = _scan.Folded(
     r"\b(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|yesterday|today|tonight|this|overnight|last|new|in|"
-    r"during|early|late|mid|earlier|later)"
+    r"during|early|late|mid|earlier|later|a\s+few|several|two|three|days)"
 )
 _CASE_SENSITIVE = re.compile(rf"{_MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
 _SAID_BEFORE_RE = re.compile(
@@ -132,6 +134,10 @@ def _resolve(m: re.Match, published: date | None) -> date | None:
         rel = re.sub(r"\s+", " ", g["rel"].lower())
         if rel.startswith("last week"):
             return published - timedelta(days=7)
+        if rel.startswith("earlier"):  # the middle of the days of the week before P
+            return published - timedelta(days=max(1, (published.weekday() + 1) // 2))
+        if rel.endswith("days ago"):
+            return published - timedelta(days={"two": 2, "three": 3}.get(rel.split()[0], 3))
         if rel in ("yesterday", "last night"):
             return published - timedelta(days=1)
         return published
@@ -172,7 +178,8 @@ def find_dates(sentence: str, published: date | None, *, dateline: bool = False)
             if said and not _INCIDENT_RE.search(said.group(0)):
                 incident = False
         out.append(DateMention(m.start(), m.end(), resolved, incident,
-                               coarse=bool(m.group("lm") or m.group("lp") or m.group("om"))))
+                               coarse=bool(m.group("lm") or m.group("lp") or m.group("om")
+                                           or _VAGUE_DAY_RE.match(text))))
     return out
 
 
@@ -210,4 +217,6 @@ def dateline_date(text: str, published: date | None) -> date | None:
     return found
 
 
+# "earlier this week", "three days ago": a day guessed, dating its own sentence only
+_VAGUE_DAY_RE = re.compile(r"(?i:earlier|.*days\s+ago)")
 _DOTTED_RE = re.compile(r"\W*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")

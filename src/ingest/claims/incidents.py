@@ -42,13 +42,15 @@ _KINDS: tuple[tuple[str, str], ...] = (
 _KIND_RES = tuple((kind, _scan.Folded(rf"\b(?:{pattern})\b")) for kind, pattern in _KINDS)
 # Speed: one search for any kind's word first; most sentences name none
 _ANY_KIND = _scan.Folded(rf"\b(?:{'|'.join(pattern for _, pattern in _KINDS)})\b")
-_TOTAL_RE = re.compile(
+_TOTAL = _scan.Folded(
     r"\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|onset)\b|\bsince\s+(?:march\s+)?"
     r"(?:19|20)\d\d\b|\bso\s+far\s+this\s+(?:year|month)\b|\bto\s+date\b|"
     r"\b(?:the|six-year|five-year|seven-year|civil)\s+(?:civil\s+)?(?:war|conflict)\s+"
     r"(?:has|have|had)\b|\b(?:war|conflict)\s+(?:that|which)\s+(?:has|have|had|began|started)"
     r"\b|\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?)\b|"
     r"\bin\s+total\b|\bcumulative\b|\bsince\s+then\b|"
+    r"\bsince\s+(?:it|they|the\s+(?:group|regime|army|militants|rebels))\s+(?:\w+\s+)?"
+    r"(?:declared|began|started|launched|took|seized|captured|entered|arrived)\b|"
     r"\bsince\s+the\s+(?:conflict|war|uprising|revolution|crisis)\b|"
     r"\bthroughout\s+the\s+(?:war|conflict|country)\b|"
     r"\b(?:killed|died|dead)\s+(?:in|during)\s+(?:the\s+|\w+['’]?s\s+)?(?:\w+-year\s+)?"
@@ -56,15 +58,16 @@ _TOTAL_RE = re.compile(
     r"\b(?:\w+-year|years-long)\s+(?:civil\s+)?(?:war|conflict)\b|"
     r"\b(?:war|conflict)\s+in\s+\w+\s+(?:has|have|had)\b|"
     r"\b\w+\s+(?:days|weeks|months)\s+of\s+(?:air\s*strikes|raids|bombing|shelling|fighting)\b",
-    re.IGNORECASE,
 )
 
 
 def incident_kind(sentence: str, *, totals: bool = True) -> str | None:
     """``total``, one of the kinds above, or None (``totals=False``: the kind alone)."""
-    if totals and _TOTAL_RE.search(sentence):
-        return "total"
     lowered = _scan.folded(sentence)
+    if totals:
+        pattern, subject = _TOTAL.scanner(sentence, lowered)
+        if pattern.search(subject):
+            return "total"
     pattern, subject = _ANY_KIND.scanner(sentence, lowered)
     if not pattern.search(subject):
         return None

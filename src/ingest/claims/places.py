@@ -177,7 +177,8 @@ def _by_first_letter(words) -> str:
 
 
 _CANDIDATE_RE = re.compile(rf"(?<![^\W\d_])(?:{_by_first_letter(_FIRST)})s?(?![^\W\d_])")
-_LONGEST = max(len(v) for variants in _FIRST.values() for v in variants)
+#: First token -> the most tokens of a name starting with it.
+_SPAN = {first: max(len(v) for v in variants) for first, variants in _FIRST.items()}
 
 
 def _matches(sentence: str) -> list[tuple[str, int, int, int]]:
@@ -194,9 +195,16 @@ def _matches(sentence: str) -> list[tuple[str, int, int, int]]:
             continue
         if start and _WORD_CHAR_RE.match(sentence, start - 1) and sentence[start - 1] not in "-":
             continue
-        tokens = [(m.group(0).lower(), m.start(), m.end())
-                  for m in islice(_TOKEN_RE.finditer(sentence, start), _LONGEST)]
-        word = tokens[0][0]
+        first = _TOKEN_RE.match(sentence, start)
+        if first is None:
+            continue
+        word = first.group(0).lower()
+        span = _SPAN.get(word) or _SPAN.get(word[:-1], 1)  # "Aleppos"
+        if span == 1:
+            tokens = [(word, first.start(), first.end())]
+        else:
+            tokens = [(m.group(0).lower(), m.start(), m.end())
+                      for m in islice(_TOKEN_RE.finditer(sentence, start), span)]
         found = None
         candidates = _FIRST.get(word, [])
         if not candidates and word.endswith("s") and word not in _NOT_PLACES:
