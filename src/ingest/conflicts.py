@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from ingest.claims.places import within
+from ingest.claims.places import ancestors, within
 
 #: Counted groups of people; a zero claim about "people" covers them all.
 HUMAN_SUBJECTS = frozenset(
@@ -44,6 +44,7 @@ HUMAN_SUBJECTS = frozenset(
 )
 #: Harms covered by "casualties".
 CASUALTY_MEASURES = frozenset({"casualties", "killed", "injured"})
+SPREAD_MIN = 2  # places within the whole that show it is an incident of several places
 KIND_RANK = {"revision": 0, "modified": 1, "contradiction": 2}
 
 #: Nationality words that make two counts of the same noun different groups.
@@ -91,6 +92,38 @@ def overlaps(a: ClaimLike, b: ClaimLike) -> bool:
     return a_low <= b_high and b_low <= a_high
 
 
+def agree(a: ClaimLike, b: ClaimLike, *, spread: Iterable[ClaimLike] = ()) -> bool:
+    """Can both figures be true?  Their intervals overlap; or one is about a place within the
+    other's and is smaller, while the claims in view (``spread``) give that figure for
+    several places within the other's: the incident spans them, and a part may be smaller
+    than the whole ("80 killed in Ain Tarma", "100 in Kafr Batna", "1,300 in Eastern
+    Ghouta"). With one place only within it, the larger place names where that one lies
+    ("58 killed in Idlib province", "72 killed in Khan Sheikhun")."""
+    if overlaps(a, b):
+        return True
+    part, whole = _part_and_whole(a, b)
+    if part is None or not getattr(part, "place_stated", False):
+        return False  # placed by its context, a figure is the text's whole toll as often
+    if _is_zero(part):
+        return True  # "one of their buildings in Haritan was hit; there were no injuries"
+    if interval(part)[0] > interval(whole)[1]:
+        return False
+    inside = {c.place for c in (a, b, *spread)
+              if c.place != whole.place and c.measure == part.measure
+              and whole.place in ancestors(c.place, getattr(c, "area", None))}
+    return len(inside) >= SPREAD_MIN
+
+
+def _part_and_whole(a: ClaimLike, b: ClaimLike) -> tuple:
+    if a.place == b.place or a.place is None or b.place is None:
+        return None, None
+    if b.place in ancestors(a.place, getattr(a, "area", None)):
+        return a, b
+    if a.place in ancestors(b.place, getattr(b, "area", None)):
+        return b, a
+    return None, None
+
+
 def _is_zero(claim: ClaimLike) -> bool:
     return claim.low == 0 and claim.high == 0
 
@@ -128,8 +161,13 @@ def same_place(a: ClaimLike, b: ClaimLike) -> bool:
         return False
     if getattr(a, "part", False) or getattr(b, "part", False):
         return a.place == b.place  # one place's share of a breakdown is not the whole's
-    return within(a.place, b.place, getattr(a, "area", None), getattr(b, "area", None)) or (
-        a.place in _setting(b) and b.place in _setting(a))
+    if within(a.place, b.place, getattr(a, "area", None), getattr(b, "area", None)):
+        return True
+    # each named in the other's article; not two cities of the first rank, which articles
+    # name together all the time ("in Aleppo", "talks in Damascus")
+    minor = bool(ancestors(a.place, getattr(a, "area", None))
+                 or ancestors(b.place, getattr(b, "area", None)))
+    return minor and a.place in _setting(b) and b.place in _setting(a)
 
 
 def same_incident(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
@@ -230,10 +268,10 @@ def find_conflicts(
 ) -> list[Conflict]:
     """Every earlier claim that ``new`` cannot agree with."""
     found = []
+    earlier = [c for c in earlier if c is not new and (c.id is None or c.id != new.id)]
     for other in earlier:
-        if other is new or (other.id is not None and other.id == new.id):
-            continue
-        if not comparable(new, other, window_days=window_days) or overlaps(new, other):
+        if not comparable(new, other, window_days=window_days) or agree(
+                new, other, spread=earlier):
             continue
         found.append(
             Conflict(

@@ -115,6 +115,7 @@ class FigureClaim(SQLModel, table=True):
     part: bool = False  # one place's share of a breakdown (see ``claims.Claim.part``)
     side: str | None = None  # who carried the incident out (``claims.incidents``)
     area: str | None = None  # for a place the gazetteer lacks: the known place it lies in
+    place_stated: bool = False  # the place is named in the claim's own sentence
     superseded: bool = False  # a newer version of the article replaced this claim
     created_at: datetime = Field(default_factory=utcnow)
 

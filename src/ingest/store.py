@@ -214,6 +214,7 @@ def save_claims(
             part=claim.part,
             side=claim.side,
             area=claim.area,
+            place_stated=claim.place_stated,
         )
         session.add(row)
         rows.append(row)

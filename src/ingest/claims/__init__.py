@@ -299,6 +299,8 @@ def _sentence_claims(
     # incident, but a running total, carries over to the next sentences)
     kind = incident_kind(text, totals=bool(figures)) or (
         ctx.para_kind if ctx.para_kind != "total" else None)
+    if kind != "total" and any(_is_war_toll(text, f) for f in figures):
+        kind = "total"
     if not figures:
         _update_context(ctx, places, dates, implied, attributions)
         ctx.para_kind = kind
@@ -318,12 +320,14 @@ def _sentence_claims(
         m = fig.mention
         name, actor = _attribution_for(text, m, attributions, ctx, closer)
         if kind == "total":  # a running total: of the country unless a place is named
-            place = (_nearest_place(text, countries, m) or _nearest_place(text, places, m)
-                     or ctx.country)
+            place = (_nearest_place(text, countries, m) or _nearest_place(text, places, m))
+            stated = place is not None
+            place = place or ctx.country
             event_date = ctx.published  # the date it is a total up to
         else:
             place = _nearest_place(text, places, m)
-            if place is not None:
+            stated = place is not None
+            if stated:
                 ctx.placed.add((-1 if in_title else sentence.index, m.start))
             place = place or fallback_place
             event_date = _event_date(dates, m, place, ctx)
@@ -336,10 +340,23 @@ def _sentence_claims(
             actor=actor, place=place, event_date=event_date, event=event, unit=m.unit,
             in_title=in_title, sentence_index=-1 if in_title else sentence.index,
             stance=stance, incident_kind=kind, side=side, area=ctx.areas.get(place),
+            place_stated=stated,
         ))
     _update_context(ctx, places, dates, implied, attributions)
     ctx.para_kind = kind
     return _mark_parts(claims)
+
+
+# "More than 300000 people have been killed": a toll this large, said in the perfect, runs
+# over a war, not one incident
+_PERFECT_TOLL_RE = re.compile(r"\b(?:ha(?:s|ve|d)\s+(?:been\s+)?(?:killed|died|claimed|left)|"
+                              r"ha(?:s|ve|d)\s+lost\s+their\s+lives)\b", re.IGNORECASE)
+
+
+def _is_war_toll(text: str, fig: _Figure) -> bool:
+    low = fig.mention.low or 0
+    return (fig.measure == "killed" and low >= 10_000 and not fig.mention.unit
+            and bool(_PERFECT_TOLL_RE.search(text)))
 
 
 def _mark_parts(claims: list[Claim]) -> list[Claim]:
@@ -436,6 +453,9 @@ _SUBSET_RE = re.compile(
 _SUBSET_WHO_RE = re.compile(
     r"\b(?:were|was|are)\s+(?:\w+\s+)?(children|women|civilians|soldiers|fighters|rebels|"
     r"militants|policemen|medics|journalists)\b", re.IGNORECASE)
+_CRITICAL_RE = re.compile(
+    r"(?:\s+(?:of\s+them|others|people|were|was|are|remain|remained|in|a|are\s+in|were\s+in)){1,3}"
+    r"\s+(?:critical|serious|grave)\s+condition", re.IGNORECASE)
 _UNIDENTIFIED_RE = re.compile(r"\b(?:yet\s+to\s+be\s+identified|unidentified)\b",
                               re.IGNORECASE)
 
@@ -451,6 +471,8 @@ def _subset(text: str, m: NumberMention, subject, subject_text):
     if _UNIDENTIFIED_RE.search(text, m.end, min(len(text), m.end + 40)) and subject_text and (
             subject_text.lower().startswith("bod")):
         return "unidentified_bodies", subject_text
+    if _CRITICAL_RE.match(text, m.end):  # "eight were in critical condition"
+        return "critically_injured", subject_text
     found = _SUBSET_RE.match(text, m.end)
     if found is None:
         return subject, subject_text
@@ -585,12 +607,28 @@ def _nearest_place(text: str, places: list[PlaceMention], m: NumberMention) -> s
     # "the town of Khan Sheikhun in Idlib killing 87": the most specific of the places that
     # lie in one another, when the nearest is followed or preceded by one within it
     inner = [p for p in pool if p.key != nearest.key
-             and nearest.key in ancestors(p.key, p.parent)
-             and abs(p.start - nearest.start) <= 40]
+             and nearest.key in ancestors(p.key, p.parent) and _said_within(text, p, nearest)]
     return min(inner, key=distance).key if inner else nearest.key
 
 
 _CLAUSE_END = re.compile(r"[,;:()]|\band\b|\bwhile\b|\bwhereas\b")
+_INNER_THEN_OUTER_RE = re.compile(  # "Khan Sheikhun in Idlib", "Jisreen, a town in Ghouta"
+    r"(?:['’]s)?\s*,?\s*(?:(?:a|the)\s+(?:\w+\s+){0,2}?)?(?:(?:village|town|city|district|area|"
+    r"suburb|neighbou?rhood)\s+)?(?:in|near|outside|of|on\s+the\s+outskirts\s+of)\s+(?:the\s+)?"
+    r"(?:(?:northern|southern|eastern|western|central|rebel-held|northwestern|northeastern|"
+    r"southwestern|southeastern)\s+)?(?:(?:city|town|province|region|countryside)\s+of\s+)?$")
+_OUTER_THEN_INNER_RE = re.compile(  # "Aleppo's Sukkari district", "the Idlib town of Ariha"
+    r"(?:['’]s)?\s+(?:[\w-]+\s+)?(?:(?:town|village|district|suburb|city|neighbou?rhood)\s+of\s+)?$")
+
+
+def _said_within(text: str, inner: PlaceMention, outer: PlaceMention) -> bool:
+    """Does the text put ``inner`` in ``outer`` where it names them?"""
+    if inner.end <= outer.start:
+        return bool(_INNER_THEN_OUTER_RE.fullmatch(text, inner.end, outer.start))
+    if outer.end <= inner.start:
+        return inner.start - outer.end <= 30 and bool(
+            _OUTER_THEN_INNER_RE.fullmatch(text, outer.end, inner.start))
+    return False
 
 
 _ORIGIN_RE = re.compile(

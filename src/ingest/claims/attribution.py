@@ -84,7 +84,8 @@ _LOWER_OK = frozenset(
 ANAPHORS = frozenset({
     "he", "she", "they", "it", "we", "him", "her", "them", "the statement", "the ministry", "the spokesman",
     "the spokeswoman", "the official", "the agency", "the group", "the report", "the source",
-    "the minister", "the army", "the military", "the president",
+    "the minister", "the army", "the military", "the president", "the same source",
+    "the monitor", "the observatory", "the sources", "the governor", "the mayor",
 })
 _ANONYMOUS = frozenset({
     "witnesses", "a witness", "witness", "residents", "sources", "a source", "reporters",
@@ -231,7 +232,13 @@ def find_attributions(sentence: str) -> list[Attribution]:
     return found
 
 
+_LEADING_ADVERB_RE = re.compile(
+    r"^(?:earlier|later|also|meanwhile|however|previously|separately|then|now|moreover)\s+",
+    re.IGNORECASE)
+
+
 def _make(name: str, start: int, end: int, direction: str, told: str | None = None) -> Attribution:
+    name = _LEADING_ADVERB_RE.sub("", name)  # "Earlier the source said": the source
     anaphor = name.lower() in ANAPHORS
     return Attribution(name, actor_key(name, told), start, end, direction, anaphor)
 

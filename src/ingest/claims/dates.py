@@ -201,6 +201,16 @@ def dateline_date(text: str, published: date | None) -> date | None:
     was collected)."""
     head = text[:60]
     found = None
+    later = _LATE_DATELINE_RE.search(text, 0, 200)
+    if later:
+        # "Some 20 civilians killed in Syria aid convoy attack Red Cross AFP Tuesday 20 Sep
+        # 2016 The air raids...": a repeated headline, then the agency's dateline
+        date_match = _DATE_RE.match(text, later.start("date"))
+        if date_match and (date_match.group("dy") or date_match.group("my")):
+            found = _resolve(date_match, published)
+            if found and not (published and abs((found - published).days) > 366):
+                return found
+            found = None
     dotted = _DOTTED_RE.match(head)
     if dotted:
         found = _safe(int(dotted["y"]), int(dotted["m"]), int(dotted["d"]))
@@ -219,4 +229,8 @@ def dateline_date(text: str, published: date | None) -> date | None:
 
 # "earlier this week", "three days ago": a day guessed, dating its own sentence only
 _VAGUE_DAY_RE = re.compile(r"(?i:earlier|.*days\s+ago)")
+_LATE_DATELINE_RE = re.compile(
+    r"\b(?:AFP|Reuters|AP|Associated\s+Press|Anadolu(?:\s+Agency)?|SANA|TASS|Sputnik|DPA|EFE)\s+"
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\s+)?(?P<date>\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}"
+    r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})")
 _DOTTED_RE = re.compile(r"\W*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")

@@ -110,7 +110,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "among the dead", "gassed", "gassing",
     ),
     "injured": (
-        "injured", "injuring", "injure", "injures", "injuries", "wounded", "wounding", "wounds",
+        "injured", "injuring", "injure", "injures", "injuries", "injury", "wounded", "wounding",
+        "wounds",
         "hurt", "suffering", "suffered", "treated", "hospitalised", "hospitalized",
     ),
     "casualties": (
@@ -265,6 +266,8 @@ def find_triggers(sentence: str) -> list[Trigger]:
     pattern, subject = _TRIGGER.scanner(sentence, _scan.folded(sentence))
     out = []
     for m in pattern.finditer(subject):
+        if m.start() and sentence[m.start() - 1] == "-":
+            continue  # "government-besieged areas", "war-wounded": a modifier, not a measure
         word = re.sub(r"\s+", " ", m.group(0).casefold())
         out.append(Trigger(m.start(), m.end(), _TRIGGER_TO_RAW[word], word))
     return out

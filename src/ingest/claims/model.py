@@ -63,6 +63,8 @@ class Claim:
     side: str | None = None  # who carried the incident out: rebels, government, coalition...
     part: bool = False  # one place's share in a sentence that breaks a figure down by place
     area: str | None = None  # for a place the gazetteer lacks: the known place it lies in
+    place_stated: bool = False  # the place is named in the claim's own sentence (else the
+    # context gave it)
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -413,6 +413,8 @@ def unknown_places(sentence: str, known: list[PlaceMention] = (),
         if headline and cue != "a":
             continue
         name = sentence[start:end]
+        if sentence.startswith("-based", end):
+            continue  # "Istanbul-based": where someone works, not where it happened
         if name.endswith(("'s", "’s")):
             name, end = name[:-2], end - 2
         words = [w.lower() for w in re.split(r"[\s\-]+", name)]
