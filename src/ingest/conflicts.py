@@ -102,12 +102,12 @@ def agree(a: ClaimLike, b: ClaimLike, *, spread: Iterable[ClaimLike] = ()) -> bo
     if overlaps(a, b):
         return True
     part, whole = _part_and_whole(a, b)
-    if part is None or not getattr(part, "place_stated", False):
-        return False  # placed by its context, a figure is the text's whole toll as often
-    if _is_zero(part):
-        return True  # "one of their buildings in Haritan was hit; there were no injuries"
-    if interval(part)[0] > interval(whole)[1]:
+    if part is None:
         return False
+    if _is_zero(part):
+        return True  # "one of their buildings in Haritan was hit. There were no injuries."
+    if not getattr(part, "place_stated", False) or interval(part)[0] > interval(whole)[1]:
+        return False  # placed by its context, a figure is the text's whole toll as often
     inside = {c.place for c in (a, b, *spread)
               if c.place != whole.place and c.measure == part.measure
               and whole.place in ancestors(c.place, getattr(c, "area", None))}

@@ -48,6 +48,7 @@ Conventions of the composition:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -100,7 +101,8 @@ class _Context:
     para_kind: str | None = None  # incident kind named earlier in the paragraph
     first_place: str | None = None  # the first place of the text (a dateline, a lead)
     last_known: str | None = None  # the last place named that the gazetteer knows
-    country: str | None = None  # the country last named (the place of national totals)
+    countries: Counter = field(default_factory=Counter)  # countries named, how often (the
+    # most named is the place of national totals)
     common: frozenset[str] = frozenset()  # words the text writes in lower case (not names)
     placed: set[tuple[int, int]] = field(default_factory=set)  # figures placed by their own
     # sentence (sentence index, start), not by the context
@@ -122,6 +124,9 @@ class _Context:
         if key in self.recent_places:
             self.recent_places.remove(key)
         self.recent_places.append(key)
+
+    def main_country(self) -> str | None:
+        return self.countries.most_common(1)[0][0] if self.countries else None
 
     def date_of(self, place: str) -> date | None:
         """The incident date stated for ``place``, else for a place it lies in or that lies
@@ -157,7 +162,7 @@ def extract_claims(
         claims.extend(_sentence_claims(title_sentence, ctx, None, in_title=True))
         named += ctx.recent_places
         ctx.title_place = ctx.last_place
-        ctx = _Context(published, title_place=ctx.title_place, country=ctx.country,
+        ctx = _Context(published, title_place=ctx.title_place, countries=ctx.countries,
                        areas=ctx.areas, common=common)
     sentences = split_text(text)
     quoted = {s.paragraph for s in sentences if any(q in s.text for q in _OPEN_QUOTES)}
@@ -280,12 +285,16 @@ def _sentence_claims(
     countries = [p for p in places if p.country]
     if countries:
         places = [p for p in places if not p.country]
-        ctx.country = countries[-1].key
+        for p in countries:
+            ctx.countries[p.key] += 1
     for p in places:
         if not p.known and p.key not in ctx.areas:
             # a place the gazetteer lacks lies in the known place the sentence puts it in,
-            # else in the known place the text was last about
-            ctx.areas[p.key] = p.parent or ctx.last_known
+            # else in the known place the sentence names nearest it, else in the known place
+            # the text was last about
+            near = min((q for q in places if q.known and q.key in KINDS),
+                       key=lambda q: abs(q.start - p.start), default=None)
+            ctx.areas[p.key] = p.parent or (near.key if near else ctx.last_known)
     dates = [d for d in find_dates(text, ctx.published, dateline=dateline) if d.incident]
 
     implied = None
@@ -302,7 +311,7 @@ def _sentence_claims(
     if kind != "total" and any(_is_war_toll(text, f) for f in figures):
         kind = "total"
     if not figures:
-        _update_context(ctx, places, dates, implied, attributions)
+        _update_context(ctx, places, dates, implied, attributions, text)
         ctx.para_kind = kind
         return []
     footage = bool(_FOOTAGE_RE.search(text))
@@ -322,7 +331,7 @@ def _sentence_claims(
         if kind == "total":  # a running total: of the country unless a place is named
             place = (_nearest_place(text, countries, m) or _nearest_place(text, places, m))
             stated = place is not None
-            place = place or ctx.country
+            place = place or ctx.main_country()
             event_date = ctx.published  # the date it is a total up to
         else:
             place = _nearest_place(text, places, m)
@@ -342,7 +351,7 @@ def _sentence_claims(
             stance=stance, incident_kind=kind, side=side, area=ctx.areas.get(place),
             place_stated=stated,
         ))
-    _update_context(ctx, places, dates, implied, attributions)
+    _update_context(ctx, places, dates, implied, attributions, text)
     ctx.para_kind = kind
     return _mark_parts(claims)
 
@@ -411,6 +420,8 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
                 measure = previous.measure
         if own and subject_text and subject_text.lower().endswith("casualties"):
             measure = "casualties"  # "dozens of casualties": the noun names the measure
+        if measure and _POPULATION_RE.search(text, max(0, m.start - 45), m.start):
+            measure = None  # "home to a pre-war population of 1.5 million": not a toll
         if subject is None and m.unit in UNIT_SUBJECTS:
             subject = UNIT_SUBJECTS[m.unit]
             measure = "share" if m.unit == "%" else measure
@@ -436,6 +447,9 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
 
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+_POPULATION_RE = re.compile(
+    r"\b(?:population|populated|home)\s+(?:of|to)\s+(?:(?:an?|some|about|around|roughly|nearly|"
+    r"estimated|pre-war|prewar|more|than|over)\s+)*$", re.IGNORECASE)
 # "In a corridor outside lay another five bodies", "bodies wrapped in blankets": what is seen,
 # unless the sentence says they were killed or found
 _BODIES_SEEN_RE = re.compile(
@@ -647,13 +661,14 @@ def _event_date(dates, m: NumberMention, place: str | None, ctx: _Context) -> da
     return ctx.published
 
 
-def _update_context(ctx: _Context, places, dates, implied, attributions) -> None:
-    for p in places:
-        if p.region:
-            ctx.note_place(p.key)
-    for p in places:
-        if not p.region:
-            ctx.note_place(p.key)
+def _update_context(ctx: _Context, places, dates, implied, attributions, text="") -> None:
+    # regions first, then cities, then places people came *from* ("evacuees from Foua"):
+    # the last noted is the place the next sentences are taken to be about
+    origin = [p for p in places if text and _ORIGIN_RE.search(text, max(0, p.start - 60), p.start)]
+    ranked = ([p for p in places if p.region and p not in origin]
+              + [p for p in places if not p.region and p not in origin])
+    for p in (origin + ranked) if ranked else origin:
+        ctx.note_place(p.key)
     if implied and not places:
         ctx.note_place(implied)
     for d in dates:

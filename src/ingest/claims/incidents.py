@@ -48,7 +48,7 @@ _TOTAL = _scan.Folded(
     r"\b(?:the|six-year|five-year|seven-year|civil)\s+(?:civil\s+)?(?:war|conflict)\s+"
     r"(?:has|have|had)\b|\b(?:war|conflict)\s+(?:that|which)\s+(?:has|have|had|began|started)"
     r"\b|\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?)\b|"
-    r"\bin\s+total\b|\bcumulative\b|\bsince\s+then\b|\b(?:has|have|had)\s+since\b|"
+    r"\bcumulative\b|\bsince\s+then\b|\b(?:has|have|had)\s+since\b|"
     r"\bsince\s+(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|"
     r"weekend|month)\b|\b(?:deadliest|bloodiest)\s+(?:day|week|month|year)\b|"
     r"\b(?:escalating|ongoing|renewed|continuing)\s+(?:bombing\s+|air\s+|military\s+)?"

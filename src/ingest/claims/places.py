@@ -316,7 +316,7 @@ _FEATURE_RE = re.compile(r"\s+(?:village|town|district|neighbou?rhood|camp|quart
 _NAME_RE = re.compile(_NAME)
 # Speed: a name is looked for only where a cue word is (found in the lower-cased sentence)
 _LOCATIVES = (r"in|near|outside|around|into|towards?|targeting|targeted|struck|hit|shelled|"
-              r"bombed|attacked|raided|stormed|captured|besieged|from|at")
+              r"bombed|attacked|raided|stormed|captured|besieged|from|at|on")
 _FEATURES = (r"village|town|city|neighbou?rhood|district|suburb|hamlet|area|camp|countryside|"
              r"province|region|governorate|quarter")
 _CUE = _scan.Folded(rf"\b(?:{_LOCATIVES}|{_FEATURES})\b")
