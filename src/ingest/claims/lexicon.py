@@ -188,7 +188,11 @@ _FIGHTER_SIDE_RE = re.compile(
     r"\b(?:(rebel|opposition|fsa)|(is|isis|isil|daesh|jihadist|nusra|qaeda|al-qaeda))\b",
     re.IGNORECASE,
 )
-_HEAD_RE = re.compile(rf"\s+(?P<noun>{_alt(_NOUN_TO_SUBJECT)})\b", re.IGNORECASE)
+# "rebel fighters": a noun after the counted noun is the head; not "dead", "lives" or
+# "bodies", which say what became of them ("29 Syria Rebels Dead")
+_HEAD_RE = re.compile(
+    rf"\s+(?P<noun>{_alt(n for n in _NOUN_TO_SUBJECT if n not in ('dead', 'lives', 'bodies'))})\b",
+    re.IGNORECASE)
 _NEXT_WORD_RE = re.compile(r"\s+(?:other\s+)?([A-Za-z]+)")
 # Folded (see ._scan): searched case-sensitively in the lower-cased sentence when possible.
 _TRIGGER = _scan.Folded(rf"\b(?:{_alt(_TRIGGER_TO_RAW)})\b")
