@@ -39,6 +39,7 @@ def claim_record(claim: Claim | FigureClaim) -> dict:
         "attributed_to": claim.attributed_to,
         "actor": claim.actor,
         "place": claim.place,
+        "area": claim.area,
         "event_date": _iso(claim.event_date),
         "event": claim.event,
         "unit": claim.unit,
