@@ -177,7 +177,20 @@ def same_incident(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
     b_date = b.event_date or b.published_at
     if a_date is None or b_date is None:
         return True
+    if a.incident_kind == b.incident_kind:
+        window_days = kind_window(a.incident_kind, window_days)
     return abs((a_date - b_date).days) <= window_days
+
+
+#: Kinds of incident rare enough that two claims about one place a few days apart are about
+#: one of them: a chemical attack is written about for days ("the chemical massacre near
+#: Damascus that the opposition claims killed hundreds", three days on).
+KIND_WINDOWS = {"chemical": 3}
+
+
+def kind_window(kind: str | None, window_days: int) -> int:
+    """The event window for claims of ``kind``: ``window_days``, wider for rare kinds."""
+    return max(window_days, KIND_WINDOWS.get(kind, 0))
 
 
 def same_kind(a: ClaimLike, b: ClaimLike) -> bool:

@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 
 from ingest.claims import Claim
 from ingest.claims.places import neighbourhood, top_place
-from ingest.conflicts import CASUALTY_MEASURES
+from ingest.conflicts import CASUALTY_MEASURES, kind_window
 from ingest.extract import ExtractedArticle
 from ingest.fetch import FetchedPage
 from ingest.models import (
@@ -302,11 +302,11 @@ def comparable_candidates(
                base.where(col(FigureClaim.area).in_(around))]
     when = claim.event_date or claim.published_at
     found: dict[int, FigureClaim] = {}
+    window = timedelta(days=kind_window(claim.incident_kind, window_days))
     for query in queries:
         if when is None:
             found.update((row.id, row) for row in session.exec(query))
             continue
-        window = timedelta(days=window_days)
         # claims dated within the window, and undated ones: two range scans of an index
         # ((place | area), measure, event_date), where one "BETWEEN ... OR IS NULL" scans
         # every date
