@@ -347,6 +347,8 @@ def _unknown_names(sentence: str):
                 if m:
                     found.append((m.start("name"), m.end("name"), "c"))
             continue
+        if not _UPPER_RE.search(sentence, cue.end(), cue.end() + 50):
+            continue  # no capital in reach: no name after this locative
         m = _AFTER_LOCATIVE_RE.match(sentence, cue.start())
         if m:
             found.append((m.start("name"), m.end("name"), "b"))
@@ -358,6 +360,7 @@ def _unknown_names(sentence: str):
 
 
 _FEATURE_WORD_RE = re.compile(_FEATURES)
+_UPPER_RE = re.compile(r"[A-Z]")
 
 
 #: Words of place names that are also common words ("Tishrin Dam", "Castello Road").
