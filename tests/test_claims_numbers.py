@@ -211,3 +211,30 @@ def test_units():
 )
 def test_page_furniture_times_and_ages_are_not_figures(sentence):
     assert [c.quote for c in extract_claims(sentence)] == ["31"]
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    # ages in words are not figures
+    ("It killed 58 people including 11 children under the age of eight.",
+     [("58", "killed", "people"), ("11", "killed", "children")]),
+    ("Rocket launchers causing several dozen dead and wounded, the Observatory said.",
+     [("several dozen", "casualties", "people")]),
+    ("US Missile Strike on Syria Kills Five Injures Seven",
+     [("Five", "killed", "people"), ("Seven", "injured", "people")]),
+    ("8 persons killed 58 others injured in rocket attacks",
+     [("8", "killed", "people"), ("58", "injured", "people")]),
+    ('It warned the toll may rise as "hundreds" more were wounded in the blast.',
+     [("hundreds", "injured", "people")]),
+    ("the attack that killed \"tens of people.\"", [("tens", "killed", "people")]),
+    ("in what two pro-opposition groups claimed was an attack that killed dozens of people.",
+     [("two", None, "groups"), ("dozens", "killed", "people")]),
+    ("Among at least 25 injured eight were in critical condition.",
+     [("at least 25", "injured", "people"), ("eight", "injured", "critically_injured")]),
+    ("29 Syria Rebels Dead in Fighting for Key Aleppo Road", [("29", "killed", "rebels")]),
+    ("In a corridor outside lay another five bodies.", [("five", None, "people")]),
+    ("Idlib is home to a pre-war population of 1.5 million.", [("1.5 million", None, None)]),
+    ("thousands of people from government-besieged areas were stranded",
+     [("thousands", None, "people")]),
+])
+def test_measures_and_subjects(sentence, found):
+    assert [(c.quote, c.measure, c.subject) for c in extract_claims(sentence)] == found

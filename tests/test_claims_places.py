@@ -6,7 +6,8 @@ import pytest
 
 from ingest.claims import canonical_place, extract_claims, same_actor
 from ingest.claims.attribution import actor_key, find_attributions
-from ingest.claims.dates import find_dates
+from ingest.claims.dates import dateline_date, find_dates
+from ingest.claims.places import find_places, skeleton
 from ingest.claims.sentences import split_text
 
 
@@ -210,3 +211,65 @@ def test_a_breakdown_by_place_is_made_of_parts():
     parts = {c.quote: (c.place, c.part) for c in claims}
     assert parts["More than 300"] == ("eastern_ghouta", False)
     assert parts["100"] == ("zamalka", True) and parts["61"] == ("douma", True)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Tall Tawil", "Tal Taweel"), ("Qasr al-Breij", "Qasr al-Burayj"),
+    ("Khan Sheikhoun", "Khan Shaykhun"), ("Deir ez-Zor", "Deir Ezzor"), ("Khan Tuman", "Khan Touman"),
+])
+def test_one_skeleton_for_the_transliterations_of_a_name(a, b):
+    assert skeleton(a) == skeleton(b)
+
+
+def test_distinct_places_keep_distinct_skeletons():
+    assert skeleton("Kyiv") != skeleton("Kryvyi Rih")
+    assert skeleton("Homs") != skeleton("Hama")
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("At least 30 were killed in the village of Tall Tawil in Hasakah province.",
+     [("tl_twl", "hasakah"), ("hasakah", None)]),
+    ("Air strikes on Monday hit Qasr al-Breij, north of Aleppo, killing a dozen in the town.",
+     [("ksr_brj", "aleppo"), ("aleppo", None)]),
+    ("the Idlib town of Kafr Takharim was hit", [("idlib", None), ("kfr_tkrm", "idlib")]),
+    ("Raids targeted a clinic in Hardatnin village near Aleppo.",
+     [("hrdtn", "aleppo"), ("aleppo", None)]),
+    # not places: months, institutions, where someone works, names of the gazetteer
+    ("The Observatory said in March that a source from Istanbul-based groups", []),
+    ("Strikes hit Khan Sheikhoun", [("khan_shaykhun", None)]),
+])
+def test_places_the_gazetteer_lacks(sentence, found):
+    assert [(p.key, p.parent) for p in find_places(sentence)] == found
+
+
+def test_a_headline_case_sentence_names_no_unknown_place():
+    """"58 Killed in Suspected Gas Attack": capitalised words of a headline are not names."""
+    assert find_places("58 Killed in Suspected Gas Attack in Syrias Idlib") == [
+        p for p in find_places("58 Killed in Suspected Gas Attack in Syrias Idlib") if p.known]
+
+
+def test_countries_and_venues_are_not_incident_places():
+    claims = extract_claims("The Security Council met in New York. Five people were killed "
+                            "in Syria on Monday in shelling of Aleppo.")
+    assert [c.place for c in claims] == ["aleppo"]
+    totals = extract_claims("More than 300000 people have been killed in Syria since 2011.")
+    assert [(c.place, c.incident_kind) for c in totals] == [("syria", "total")]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("Published April 5 2017 The jet fighters", date(2017, 4, 13), date(2017, 4, 5)),
+    ("Tuesday 4 Apr 2017 Suspected gas attack", date(2017, 4, 13), date(2017, 4, 4)),
+    ("21.08.2013Get short URL Syrian regime forces", date(2013, 8, 26), date(2013, 8, 21)),
+    ("Some 20 civilians killed in Syria aid convoy attack Red Cross AFP Tuesday 20 Sep 2016 The "
+     "air raids", date(2016, 8, 30), date(2016, 9, 20)),
+    ("On 4 April 2017 an attack killed", date(2017, 4, 13), date(2017, 4, 13)),  # not a dateline
+    ("Published April 5 2011 The jet", date(2017, 4, 13), date(2017, 4, 13)),  # years apart
+])
+def test_a_text_dateline_is_the_date_relative_dates_count_from(text, published, expected):
+    assert dateline_date(text, published) == expected
+
+
+def test_relative_days_date_their_own_sentence():
+    claims = extract_claims("Earlier this week a chemical attack hit the town of Khan Sheikhun "
+                            "in Idlib killing at least 87 civilians.", published=date(2017, 4, 8))
+    assert [(c.place, c.event_date) for c in claims] == [("khan_shaykhun", date(2017, 4, 5))]

@@ -174,3 +174,69 @@ def test_incidents_carried_out_by_different_sides_are_different():
     strikes = exact(45, side="government", **kw)
     assert not comparable(rockets, strikes, window_days=1)
     assert comparable(rockets, exact(45, **kw), window_days=1)  # the side unknown: compared
+
+
+def test_first_rank_cities_named_together_are_not_one_incident():
+    """Articles name Aleppo and Damascus together all the time: that is not one incident."""
+    kw = dict(subject="people", event_date=date(2017, 4, 15))
+    aleppo = exact(70, place="aleppo", setting="aleppo damascus", **kw)
+    damascus = exact(7, place="damascus", setting="damascus aleppo", **kw)
+    assert not comparable(aleppo, damascus, window_days=1)
+
+
+def test_places_within_places_at_any_depth():
+    """Douma lies in Eastern Ghouta, which lies in the Damascus countryside."""
+    kw = dict(subject="people", event_date=date(2013, 8, 21))
+    assert comparable(exact(1300, place="damascus", **kw), exact(200, place="douma", **kw),
+                      window_days=1)
+    # a place the gazetteer lacks lies in the known place its text put it in (``area``)
+    village = exact(30, place="tl_twl", **kw)
+    village.area = "hasakah"
+    assert comparable(village, exact(5, place="hasakah", **kw), window_days=1)
+    assert not comparable(village, exact(5, place="aleppo", **kw), window_days=1)
+
+
+def test_a_part_may_be_smaller_than_the_whole():
+    """"80 killed in Ain Tarma" (its sentence says so) does not dispute "1,300 killed in
+    Eastern Ghouta" when the claims in view give tolls for several places within Ghouta;
+    with one place only within it, the larger place merely says where that one lies."""
+    kw = dict(subject="people", event_date=date(2013, 8, 21))
+    whole = exact(1300, place="eastern_ghouta", **kw)
+    part = exact(80, place="ain_tarma", **kw)
+    part.place_stated = True
+    other_town = exact(100, place="kafr_batna", **kw)
+    assert find_conflicts(part, [whole, other_town]) == []
+    assert [c.other for c in find_conflicts(part, [whole])] == [whole]  # one place: a locator
+    bigger = exact(2000, place="ain_tarma", **kw)  # a part larger than its whole: disputed
+    bigger.place_stated = True
+    assert [c.other for c in find_conflicts(bigger, [whole, other_town])] == [whole]
+    # placed by its context, a figure is as often the text's whole toll: disputed
+    loose = exact(80, place="ain_tarma", **kw)
+    assert [c.other for c in find_conflicts(loose, [whole, other_town])] == [whole]
+
+
+def test_a_place_with_no_casualties_disputes_no_toll_around_it():
+    """"One of their buildings in Haritan was hit. There were no injuries." against "more
+    than 30 injured in Aleppo"."""
+    kw = dict(measure="injured", subject="people", event_date=date(2016, 6, 18))
+    none_there = exact(0, place="haritan", **kw)
+    none_there.area = "aleppo"
+    assert find_conflicts(none_there, [C(30, None, place="aleppo", **kw)]) == []
+
+
+def test_a_chemical_attack_is_written_about_for_days():
+    kw = dict(subject="people", place="damascus", incident_kind="chemical")
+    attack = exact(1300, event_date=date(2013, 8, 21), **kw)
+    assert comparable(attack, exact(300, event_date=date(2013, 8, 24), **kw), window_days=1)
+    assert not comparable(attack, exact(300, event_date=date(2013, 8, 26), **kw), window_days=1)
+    shelling = dict(kw, incident_kind="shelling")
+    assert not comparable(exact(30, event_date=date(2013, 8, 21), **shelling),
+                          exact(3, event_date=date(2013, 8, 24), **shelling), window_days=1)
+
+
+def test_a_chemical_attack_may_be_named_by_its_delivery():
+    kw = dict(subject="people", place="khan_shaykhun", event_date=date(2017, 4, 4))
+    assert comparable(exact(58, incident_kind="chemical", **kw),
+                      exact(72, incident_kind="airstrike", **kw), window_days=1)
+    assert not comparable(exact(58, incident_kind="shelling", **kw),
+                          exact(72, incident_kind="airstrike", **kw), window_days=1)

@@ -186,3 +186,27 @@ def test_an_agency_story_reprinted_by_two_outlets_is_one_text(session):
     assert len(items) == 1
     quotes = sorted(c.quote for c in review.item_claims(session=session, item_id=items[0].id))
     assert quotes == ["30", "4", "4", "9", "9"]
+
+
+def test_an_item_shows_one_figure_not_a_chain_of_neighbouring_ones(session):
+    """A city-wide toll conflicts with each of two districts' tolls, which are not one figure
+    (two districts, two incidents): two items, each showing the city toll with one district,
+    never one item with all three."""
+    day = dict(event_date=date(2016, 10, 6), subject="civilians")
+    ingest(session, source="a", url="http://a/1",
+           claims=[figure(8, place="sukkari", event="sukkari/2016-10-06", **day)])
+    ingest(session, source="b", url="http://b/1",
+           claims=[figure(30, place="shaar", event="shaar/2016-10-06", **day)])
+    ingest(session, source="c", url="http://c/1",
+           claims=[figure(5, place="aleppo", event="aleppo/2016-10-06", **day)])
+    shown = sorted(sorted(c.quote for c in review.item_claims(session=session, item_id=i.id))
+                   for i in review.list_items(session=session))
+    assert shown == [["30", "5"], ["5", "8"]]
+
+
+def test_an_item_is_named_after_a_figure_not_after_no_casualties(session):
+    ingest(session, source="a", url="http://a/1",
+           claims=[figure(0, quote="no casualties", measure="casualties", subject="people")])
+    ingest(session, source="b", url="http://b/1", claims=[figure(600, bound=">", low=600)])
+    (item,) = review.list_items(session=session)
+    assert (item.measure, item.subject) == ("killed", "soldiers")

@@ -171,7 +171,7 @@ def find_dates(sentence: str, published: date | None, *, dateline: bool = False)
         incident = True
         if _SINCE_RE.search(sentence, max(0, m.start() - 40), m.start()):
             incident = False  # "since March 2011", "until Sunday"
-        elif dateline and m.start() <= 12:
+        elif dateline and m.start() <= 12 and not m.group("rel"):
             incident = False
         else:
             said = _SAID_BEFORE_RE.search(sentence, max(0, m.start() - 70), m.start())
