@@ -1,10 +1,12 @@
 """Pure conflict rules: a new claim and earlier claims -> the conflicts between them.
 
-Two claims are *comparable* when they speak of the same incident (the same place, or a
-district and the city it lies in, a town and its province capital, or two places each named
-in the other claim's article (``same_place``); event dates at most
-``window_days`` apart; no different kind of incident named: a shelling is not an air strike,
-and a running total is only compared with totals), count the same measure (killed,
+Two claims are *comparable* when they speak of the same incident (the same place, or places
+that lie in one another at any depth, a place the gazetteer lacks lying in its ``area``; or
+two places each named in the other claim's article, one of them a minor place
+(``same_place``); event dates at most ``window_days`` apart, or a few days for rare kinds
+(``KIND_WINDOWS``); no different kind of incident named: a shelling is not an air strike, a
+chemical attack may be named by its delivery, and a running total is only compared with
+totals; no different side that carried it out), count the same measure (killed,
 injured...) of the same subject (soldiers, civilians...) in the same unit, and come from
 different texts, or from one text that quotes two different sources (within one text, other
 differing figures are breakdowns or updates: "8 killed in Bab al-Nayrab", "11 across Aleppo").
@@ -12,9 +14,12 @@ One exception: a zero claim about people in general ("no casualties", "no one wa
 covers every group of people and every harm it names, so it is compared with "600 soldiers
 killed" at the same incident.
 
-Comparable claims *conflict* when their intervals cannot overlap. Bounds are read
-generously: "more than 600" agrees with "600", and approximate figures carry their tolerance
-in ``low``/``high`` already. Figures that agree are never flagged.
+Comparable claims *conflict* when they cannot both be true (``agree``): their intervals
+cannot overlap (bounds read generously: "more than 600" agrees with "600", and approximate
+figures carry their tolerance in ``low``/``high`` already), and neither is a part of the
+other's whole (a smaller figure its own sentence places within the other's place, at an
+incident of several such places; or a place with none). Figures that agree are never
+flagged.
 
 The kind of a conflict:
 
