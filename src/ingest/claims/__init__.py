@@ -26,12 +26,19 @@ Conventions of the composition:
   ("he said", "the statement added") takes the actor of the previous attribution of the
   paragraph; a sentence inside a quotation that continues over several sentences takes the
   attribution of the sentence closing the quotation.  Nothing else carries over sentences.
-* Place: the place in the claim's sentence nearest to the figure (cities before regions);
+* Places (:mod:`.places`): gazetteer names, and names a sentence calls places that the
+  gazetteer lacks ("the village of Tall Tawil"), keyed by their consonant skeleton and lying
+  in the known place their sentence puts them in (``Claim.area``). Countries are the place
+  of national totals only; venues ("talks in Geneva") are never incident places.
+* Place: the place in the claim's sentence nearest to the figure (cities before regions; of
+  places the sentence puts in one another, the innermost: "Khan Sheikhun in Idlib");
   otherwise a place implied by the sentence's incident date (the most recent place whose incident
   date equals it: "In the alleged attack on Sunday" -> the place attacked on Sunday); otherwise
   the most recent place of the text so far (current paragraph, then earlier ones); otherwise the
   headline's place.  Places inside attribution phrases ("according to kyiv", "officials in
   Moscow said") and capitals without a locative are not incident places.
+* Publication date: the text's own dateline when it opens with one ("Published April 5
+  2017", "AFP Tuesday 20 Sep 2016" after a repeated headline), else ``published``.
 * Date: the incident date nearest the figure in its sentence; otherwise the date stated earlier
   in the paragraph for the same place; otherwise the date last stated for that place in the
   article; otherwise ``published``.  A place mentioned with no date is taken to be dated
