@@ -10,6 +10,8 @@ happens to bad input" is written from it.
 from __future__ import annotations
 
 import gzip
+import logging
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -218,3 +220,10 @@ class FaultServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up early (a fetcher that stopped reading: a timeout, a size
+        limit) is not the site's error; nothing is printed over the command's output."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionError)):
+            return
+        logging.getLogger(__name__).warning("error serving %s", client_address, exc_info=True)

@@ -11,6 +11,8 @@ in a background thread::
 from __future__ import annotations
 
 import html
+import logging
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -109,6 +111,13 @@ def render_feed(outlet: str, base_url: str) -> str:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # the default backlog of 5 stalls concurrent fetchers for 1 s
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up early (a fetcher that stopped reading: a timeout, a size
+        limit) is not the site's error; nothing is printed over the command's output."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionError)):
+            return
+        logging.getLogger(__name__).warning("error serving %s", client_address, exc_info=True)
 
 
 class NewsSite:
