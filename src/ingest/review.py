@@ -77,6 +77,7 @@ def flag_conflicts(
     touched: dict[int, ReviewItem] = {}
     previous: dict[int, list[FigureClaim]] = {}  # claims of the version before, per version
     members: dict[int, list[FigureClaim]] = {}  # claims of the items seen, per item
+    lookups: dict = {}  # candidate lookups of these claims (nothing is stored meanwhile)
     for claim in claims:
         if not (claim.place and claim.measure and claim.subject):
             continue  # a figure without place, measure or subject is compared with nothing
@@ -85,7 +86,7 @@ def flag_conflicts(
                 session=session, article_id=claim.article_id, version_id=claim.version_id
             )
         candidates = store.comparable_candidates(
-            session=session, claim=claim, window_days=window_days
+            session=session, claim=claim, window_days=window_days, cache=lookups
         ) + previous[claim.version_id]
         conflicts = find_conflicts(claim, candidates, window_days=window_days)
         if not conflicts:
@@ -167,8 +168,10 @@ def _place_conflicts(
                 item.status = "open"
                 item.assignee = None
                 _log(session, item, SYSTEM, "reopened", f"new figure: {reason}")
+        linked = {m.id for m in group}  # the item's claims as last read: linked already
         for member in joined:
-            _attach(session, item, member, reasons.get(member.id, reason))
+            if member.id not in linked:
+                _attach(session, item, member, reasons.get(member.id, reason))
         placed.append(item)
     return placed
 
@@ -219,12 +222,21 @@ def _is_new_figure(session: Session, item: ReviewItem, claim: FigureClaim) -> bo
 
 
 def _attach(session: Session, item: ReviewItem, claim: FigureClaim, reason: str | None) -> None:
-    if session.get(ReviewItemClaim, (item.id, claim.id)) is not None:
+    # links added since the last flush are not in the identity map yet: the session keeps
+    # them by key (one rolled back with its savepoint has left the session, and no longer
+    # counts), so attaching needs no flush per link
+    added = session.info.setdefault("review_links", {})
+    pending = added.get((item.id, claim.id))
+    if pending is not None and pending in session:
         return
-    session.add(ReviewItemClaim(item_id=item.id, claim_id=claim.id, reason=reason))
+    with session.no_autoflush:  # what is pending is in ``added``
+        if session.get(ReviewItemClaim, (item.id, claim.id)) is not None:
+            return
+    link = ReviewItemClaim(item_id=item.id, claim_id=claim.id, reason=reason)
+    session.add(link)
+    added[item.id, claim.id] = link
     if item.created_at and claim.created_at and claim.created_at > item.created_at:
         _log(session, item, SYSTEM, "added_claim", f"claim {claim.id}: {claim.quote!r}")
-    session.flush()
 
 
 def _log(session: Session, item: ReviewItem, actor: str, action: str, detail: str | None):
