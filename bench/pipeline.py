@@ -466,6 +466,8 @@ def run_pipeline(corpus: Corpus, base_url: str, workdir: Path, args, sampler: Sa
     })
     if args.batch_size:
         os.environ["INGEST_BATCH_SIZE"] = str(args.batch_size)
+    if args.extraction:
+        os.environ["INGEST_EXTRACTION"] = args.extraction
 
     from ingest import runner
 
@@ -508,6 +510,53 @@ def run_pipeline(corpus: Corpus, base_url: str, workdir: Path, args, sampler: Sa
     }
 
 
+# -- extraction quality of what the pipeline stored ----------------------------------------
+
+
+def stored_quality(corpus: Corpus, base_url: str) -> dict | None:
+    """The benchmark's own metric (``ingest.evaluate_extraction``) over the text the run
+    stored for each benchmark page: every variant URL scored against the page's true body
+    (a page stored under no URL scores zero); ``bare``, for comparison, is plain
+    ``trafilatura.extract`` of the same served bytes (variant 0)."""
+    if not corpus.aeb_ids:
+        return None
+    import trafilatura
+    from sqlmodel import select
+
+    from ingest.config import get_settings
+    from ingest.db import session_scope
+    from ingest.evaluate_extraction import aggregate, score_page
+    from ingest.models import Article, ArticleVersion
+
+    truth = json.loads((corpus.root / AEB / "ground-truth.json").read_text(encoding="utf-8"))
+    with session_scope(get_settings().database_url) as session:
+        stored = dict(session.exec(
+            select(Article.url, ArticleVersion.text)
+            .join(ArticleVersion, (ArticleVersion.article_id == Article.id)
+                  & (ArticleVersion.version == Article.latest_version))
+            .where(Article.url.like(f"{base_url}/aeb%"))
+        ).all())
+    scores, bare, texts = [], [], {}
+    for page in corpus.pages():
+        if page.kind != "aeb":
+            continue
+        expected = truth[page.key]["articleBody"]
+        text = stored.get(f"{base_url}{page.path}")
+        scores.append(score_page(expected, text))
+        texts.setdefault(page.key, set()).add(text)
+        if page.variant == 0:
+            html_text = corpus.render(page).decode("utf-8", errors="replace")
+            bare.append(score_page(expected, trafilatura.extract(
+                html_text, url=f"{base_url}{page.path}")))
+    return {
+        "stored": aggregate(scores),
+        "bare": aggregate(bare),
+        "missing": sum(1 for page_texts in texts.values() if None in page_texts),
+        "differing": sum(1 for page_texts in texts.values() if len(page_texts) > 1),
+        "pages": len(texts),
+    }
+
+
 # -- bare extraction, and our CPU-bound stages alone ---------------------------------------
 
 
@@ -543,7 +592,8 @@ def _stages_one(page: Page) -> int:
     published = _WORKER_CORPUS.published(page)
     result = prepare(PageInput(requested_url=url, final_url=url,
                                text=raw.decode("utf-8", errors="replace"), min_chars=200,
-                               published_hint=published))
+                               published_hint=published,
+                               thorough=os.environ.get("INGEST_EXTRACTION") == "thorough"))
     return 1 if isinstance(result, Prepared) else 0
 
 
@@ -592,6 +642,9 @@ def main() -> int:
                         help="INGEST_BATCH_SIZE for the run (default: the setting's default)")
     parser.add_argument("--host-concurrency", type=int, default=8,
                         help="INGEST_HOST_CONCURRENCY: requests at once to the one local host")
+    parser.add_argument("--extraction", choices=("standard", "thorough"), default=None,
+                        help="INGEST_EXTRACTION for the run and for our stages alone "
+                        "(default: the setting's default, standard)")
     parser.add_argument("--database-url", default=None,
                         help="an empty database instead of a fresh SQLite file")
     parser.add_argument("--skip-bare", action="store_true",
@@ -633,6 +686,7 @@ def main() -> int:
             with Sampler(site_pid=site.pid) as sampler:
                 ingest = run_pipeline(corpus, base_url, Path(workdir), args, sampler)
             ingest_peak = dict(sampler.peak)
+            quality = stored_quality(corpus, base_url)
             self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         baselines = {}
         if not args.skip_bare:
@@ -684,6 +738,13 @@ def main() -> int:
           f"its workers {cpu.get('pool', 0.0):.1f} s (extraction, claims), Prefect server "
           f"{cpu.get('prefect', 0.0):.1f} s, site server {cpu.get('site', 0.0):.1f} s; "
           f"{seconds * (os.cpu_count() or 1):.0f} core-seconds elapsed")
+    if quality:
+        got, bare = quality["stored"], quality["bare"]
+        print(f"extraction quality of the stored text ({quality['pages']} benchmark pages x "
+              f"{corpus.repeat} URLs, the benchmark's metric): P {got.precision:.3f} / "
+              f"R {got.recall:.3f} / F1 {got.f1:.3f}; bare trafilatura.extract of the same "
+              f"pages: F1 {bare.f1:.3f}; pages stored under no URL: {quality['missing']}, "
+              f"with different text under different URLs: {quality['differing']}")
     print("peak memory of the ingest process + workers in each quarter of the run: "
           + " / ".join(_mb(q) for q in ingest["quarters"]))
     print(f"peak memory: ingest process alone {_mb(self_peak)} (getrusage), Prefect server "
