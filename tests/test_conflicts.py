@@ -240,3 +240,18 @@ def test_a_chemical_attack_may_be_named_by_its_delivery():
                       exact(72, incident_kind="airstrike", **kw), window_days=1)
     assert not comparable(exact(58, incident_kind="shelling", **kw),
                           exact(72, incident_kind="airstrike", **kw), window_days=1)
+
+
+def test_a_claim_with_no_date_is_dated_by_when_it_was_stored():
+    from datetime import UTC, datetime
+
+    from ingest.conflicts import claim_date, same_incident
+
+    undated = exact(400, event_date=None, published_at=None)
+    assert claim_date(undated) is None  # not stored: compared with claims of any date
+    assert same_incident(undated, exact(63), window_days=2)
+    undated.created_at = datetime(2023, 1, 3, 9, tzinfo=UTC)  # read a day after the strike
+    assert claim_date(undated) == date(2023, 1, 3)
+    assert same_incident(undated, exact(63), window_days=2)
+    undated.created_at = datetime(2024, 6, 1, tzinfo=UTC)  # read 17 months on: another one
+    assert not same_incident(undated, exact(63), window_days=2)

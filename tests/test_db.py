@@ -188,7 +188,8 @@ def test_a_database_at_0002_gets_the_claim_context(new_db_url):
     assert _differences(new_db_url) == []
 
 
-LOOKUP_INDEXES = {"ix_figure_claim_place_measure_date": ["place", "measure", "event_date"],
+LOOKUP_INDEXES = {"ix_figure_claim_place_measure_dates": ["place", "measure", "event_date",
+                                                          "published_at", "created_at"],
                   "ix_figure_claim_place_kind_date": ["place", "incident_kind", "event_date"]}
 
 
@@ -238,3 +239,30 @@ def test_the_conflict_lookup_indexes_go_on_downgrade(new_db_url):
     assert not set(LOOKUP_INDEXES) & set(indexes)
     assert indexes["ix_figure_claim_place_measure"] == ["place", "measure"]
     assert db.current(new_db_url).current == "0003"
+
+
+DATES = ["event_date", "published_at", "created_at"]
+DATES_INDEXES = {"ix_figure_claim_place_measure_dates": ["place", "measure", *DATES],
+                 "ix_figure_claim_area_measure_dates": ["area", "measure", *DATES]}
+DATE_INDEXES = {"ix_figure_claim_place_measure_date": ["place", "measure", "event_date"],
+                "ix_figure_claim_area_measure_date": ["area", "measure", "event_date"]}
+
+
+def test_a_database_at_0005_gets_the_lookup_by_claim_date_and_back(new_db_url):
+    db.upgrade(new_db_url, "0005")
+    indexes = _claim_indexes(new_db_url)
+    assert {name: indexes.get(name) for name in DATE_INDEXES} == DATE_INDEXES
+
+    db.upgrade(new_db_url)
+    indexes = _claim_indexes(new_db_url)
+    assert {name: indexes.get(name) for name in DATES_INDEXES} == DATES_INDEXES
+    assert not set(DATE_INDEXES) & set(indexes)
+    assert _differences(new_db_url) == []
+
+    config = db.alembic_config(new_db_url)
+    with db.open_engine(new_db_url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+    indexes = _claim_indexes(new_db_url)
+    assert {name: indexes.get(name) for name in DATE_INDEXES} == DATE_INDEXES
+    assert not set(DATES_INDEXES) & set(indexes)

@@ -8,7 +8,7 @@ statistics, so its plans are shown by the bench on a million claims.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -64,9 +64,10 @@ def new_claim(*, event_date=DAY, published_at=None, measure="killed") -> FigureC
                        event_date=event_date, published_at=published_at)
 
 
-def test_comparable_candidates_dated_within_the_window_or_undated_in_id_order(lookups):
+def test_comparable_candidates_dated_within_the_window_in_id_order(lookups):
     session, version = lookups
-    undated = stored(session, version, event_date=None)
+    undated = stored(session, version, event_date=None)  # nor published: stored that day
+    undated.created_at = datetime.combine(DAY, time(12), UTC)
     same_day = stored(session, version)
     too_late = stored(session, version, event_date=date(2023, 1, 12))
     district_injured = stored(session, version, place="aleppo_east", measure="injured",
@@ -82,8 +83,12 @@ def test_comparable_candidates_dated_within_the_window_or_undated_in_id_order(lo
 
     assert ids(new_claim()) == [undated.id, same_day.id, district_injured.id]
     assert ids(new_claim(event_date=None, published_at=DAY)) == ids(new_claim())
-    assert ids(new_claim(event_date=None)) == [undated.id, same_day.id, too_late.id,
-                                               district_injured.id]  # no date: any date
+    stored_then = new_claim(event_date=None)  # nor published: dated by when it is stored
+    stored_then.created_at = datetime.combine(DAY, time(8), UTC)
+    assert ids(stored_then) == ids(new_claim())
+    no_date = new_claim(event_date=None)
+    no_date.created_at = None  # not stored, no dates at all: any date
+    assert ids(no_date) == [undated.id, same_day.id, too_late.id, district_injured.id]
     assert ids(new_claim(measure="displaced")) == [displaced.id]
     assert ids(same_day) == [undated.id, district_injured.id]  # not itself
 
@@ -110,15 +115,38 @@ def _plans(session, call) -> list[str]:
 def test_comparable_candidates_read_a_date_range_of_their_index(sqlite_lookups):
     session, version = sqlite_lookups
     stored(session, version)
-    dated, undated, area_dated, area_undated = _plans(
-        session, lambda: store.comparable_candidates(session=session, claim=new_claim(),
-                                                     window_days=1))
-    index = "USING INDEX ix_figure_claim_place_measure_date"
-    assert f"{index} (place=? AND measure=? AND event_date>? AND event_date<?)" in dated, dated
-    assert f"{index} (place=? AND measure=? AND event_date=?)" in undated, undated  # IS NULL
-    index = "USING INDEX ix_figure_claim_area_measure_date"
-    assert f"{index} (area=? AND measure=? AND event_date>? AND event_date<?)" in area_dated
-    assert f"{index} (area=? AND measure=? AND event_date=?)" in area_undated
+    plans = _plans(session, lambda: store.comparable_candidates(
+        session=session, claim=new_claim(), window_days=1))
+    assert len(plans) == 6, plans
+    for column, (by_event, published, by_stored) in zip(("place", "area"),
+                                                         (plans[:3], plans[3:]), strict=True):
+        index = f"USING INDEX ix_figure_claim_{column}_measure_dates ({column}=? AND measure=?"
+        assert f"{index} AND event_date>? AND event_date<?)" in by_event, by_event
+        # no event date (IS NULL is an equality in the plan): by publication date, else by
+        # the day stored
+        assert f"{index} AND event_date=? AND published_at>? AND published_at<?)" in published
+        assert (f"{index} AND event_date=? AND published_at=? AND created_at>? AND "
+                "created_at<?)") in by_stored, by_stored
+
+
+def test_comparable_candidates_without_an_event_date_by_publication_else_when_stored(lookups):
+    session, version = lookups
+    near = stored(session, version, event_date=None)
+    near.published_at = DAY - timedelta(days=1)  # within the window
+    far = stored(session, version, event_date=None)
+    far.published_at = DAY - timedelta(days=30)
+    stored_near = stored(session, version, event_date=None)  # nor published: when stored
+    stored_near.created_at = datetime.combine(DAY + timedelta(days=1), time(23, 59), UTC)
+    stored_far = stored(session, version, event_date=None)
+    stored_far.created_at = datetime.combine(DAY + timedelta(days=2), time(0, 1), UTC)
+    session.flush()
+    found = store.comparable_candidates(session=session, claim=new_claim(), window_days=1)
+    assert {c.id for c in found} == {near.id, stored_near.id}
+    # and an undated new claim stored today is compared with what was stored around today
+    today = new_claim(event_date=None)
+    today.created_at = stored_far.created_at
+    found = store.comparable_candidates(session=session, claim=today, window_days=1)
+    assert {c.id for c in found} == {stored_near.id, stored_far.id}
 
 
 def test_comparable_candidates_include_places_the_gazetteer_lacks_within_this_one(lookups):

@@ -175,11 +175,22 @@ def same_place(a: ClaimLike, b: ClaimLike) -> bool:
     return minor and a.place in _setting(b) and b.place in _setting(a)
 
 
+def claim_date(claim: ClaimLike) -> date | None:
+    """The day a claim is about, for comparing: its event date, else its article's
+    publication date, else the day it was stored (an undated article is reporting, at the
+    latest, when we read it: without this a claim with no date would be compared with every
+    claim about its place, ever). None only for a claim not stored yet and without dates."""
+    when = claim.event_date or claim.published_at
+    if when is None:
+        stored = getattr(claim, "created_at", None)
+        when = stored.date() if stored is not None else None
+    return when
+
+
 def same_incident(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
     if not same_place(a, b):
         return False
-    a_date = a.event_date or a.published_at
-    b_date = b.event_date or b.published_at
+    a_date, b_date = claim_date(a), claim_date(b)
     if a_date is None or b_date is None:
         return True
     if a.incident_kind == b.incident_kind:

@@ -73,11 +73,14 @@ class FigureClaim(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("version_id", "sentence_index", "start", name="uq_figure_claim_position"),
         # the conflict lookups (store.comparable_candidates, store._linked_event): a date
-        # window within one place and measure, or one place and kind of incident
-        Index("ix_figure_claim_place_measure_date", "place", "measure", "event_date"),
+        # window within one place and measure (by event date, else publication, else when
+        # stored: conflicts.claim_date), or one place and kind of incident
+        Index("ix_figure_claim_place_measure_dates", "place", "measure", "event_date",
+              "published_at", "created_at"),
         Index("ix_figure_claim_place_kind_date", "place", "incident_kind", "event_date"),
         # claims about places the gazetteer lacks, by the known place they lie in
-        Index("ix_figure_claim_area_measure_date", "area", "measure", "event_date"),
+        Index("ix_figure_claim_area_measure_dates", "area", "measure", "event_date",
+              "published_at", "created_at"),
         Index("ix_figure_claim_source", "source"),  # the queue's outlet filter
     )
 

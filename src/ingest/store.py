@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import bindparam, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 
 from ingest.claims import Claim
 from ingest.claims.places import neighbourhood, top_place
-from ingest.conflicts import CASUALTY_MEASURES, kind_window
+from ingest.conflicts import CASUALTY_MEASURES, claim_date, kind_window
 from ingest.extract import ExtractedArticle
 from ingest.fetch import FetchedPage
 from ingest.models import (
@@ -302,29 +302,39 @@ def _linked_event(*, session: Session, claim: Claim, window_days: int,
     return event
 
 
-def _candidates_query(column, dated: bool | None):
-    """Current claims of some measures at some places (``column``: place or area); ``dated``:
-    within a date range (True), undated (False), any date (None)."""
+def _candidates_query(column, dates: str | None):
+    """Current claims of some measures at some places (``column``: place or area), by
+    ``dates``, as ``conflicts.claim_date`` dates a claim: ``event`` (an event date in the
+    range), ``published`` (no event date, published in the range), ``stored`` (neither
+    date, stored in the range), or None (any dates).
+
+    Each is one range scan of an index ((place | area), measure, event_date, published_at,
+    created_at); one "BETWEEN ... OR IS NULL" would scan every date, and claims without an
+    event date looked up by place alone would grow with the store."""
     query = (
         select(FigureClaim)
         .where(col(FigureClaim.measure).in_(bindparam("measures", expanding=True)))
         .where(col(FigureClaim.superseded).is_(False))
         .where(col(column).in_(bindparam("places", expanding=True)))
     )
-    if dated:
-        # claims dated within the window, and undated ones: two range scans of an index
-        # ((place | area), measure, event_date), where one "BETWEEN ... OR IS NULL" scans
-        # every date
-        return query.where(col(FigureClaim.event_date).between(bindparam("low"),
-                                                               bindparam("high")))
-    if dated is False:
-        return query.where(col(FigureClaim.event_date).is_(None))
+    in_range = (bindparam("low"), bindparam("high"))
+    if dates == "event":
+        return query.where(col(FigureClaim.event_date).between(*in_range))
+    if dates == "published":
+        return (query.where(col(FigureClaim.event_date).is_(None))
+                .where(col(FigureClaim.published_at).between(*in_range)))
+    if dates == "stored":
+        return (query.where(col(FigureClaim.event_date).is_(None))
+                .where(col(FigureClaim.published_at).is_(None))
+                .where(col(FigureClaim.created_at).between(bindparam("stored_low"),
+                                                           bindparam("stored_high"))))
     return query
 
 
 _CANDIDATES = {
-    (column.key, dated): _candidates_query(column, dated)
-    for column in (FigureClaim.place, FigureClaim.area) for dated in (True, False, None)
+    (column.key, dates): _candidates_query(column, dates)
+    for column in (FigureClaim.place, FigureClaim.area)
+    for dates in ("event", "published", "stored", None)
 }
 
 
@@ -346,7 +356,7 @@ def comparable_candidates(
     # and claims about places the gazetteer lacks that their texts put within this one
     around = neighbourhood(claim.place, claim.area)
     places = around | set((claim.setting or "").split())
-    when = claim.event_date or claim.published_at
+    when = claim_date(claim)
     window = timedelta(days=kind_window(claim.incident_kind, window_days))
     key = (frozenset(measures), frozenset(places), frozenset(around), when, window)
     if cache is not None and key in cache:
@@ -357,8 +367,11 @@ def comparable_candidates(
         if when is None:
             lookups = [_CANDIDATES[column, None]]
         else:
-            lookups = [_CANDIDATES[column, True], _CANDIDATES[column, False]]
-            params |= {"low": when - window, "high": when + window}
+            lookups = [_CANDIDATES[column, dates]
+                       for dates in ("event", "published", "stored")]
+            params |= {"low": when - window, "high": when + window,
+                       "stored_low": datetime.combine(when - window, time.min, UTC),
+                       "stored_high": datetime.combine(when + window, time.max, UTC)}
         for query in lookups:
             found.update((row.id, row) for row in session.exec(query, params=params))
     rows = sorted(found.values(), key=lambda row: row.id)
