@@ -429,3 +429,26 @@ async def test_unresolvable_host(settings, httpx_mock):
                                            "fetch_attempts": 1})
     with pytest.raises(errors.TransportError, match="cannot resolve"):
         await fetch(settings, "https://nowhere.example/a", resolve=resolver({}))
+
+
+async def test_fetchers_sharing_robots_ask_once_while_it_is_readable(settings, httpx_mock):
+    httpx_mock.reset()
+    httpx_mock.add_response(url="https://news.example/robots.txt", is_reusable=True,
+                            text="User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n")
+    httpx_mock.add_response(url="https://down.example/robots.txt", status_code=503,
+                            is_reusable=True)
+    httpx_mock.add_response(url="https://news.example/a", text=PAGE, headers=HTML,
+                            is_reusable=True)
+    shared = {}  # one run's: its discovery's fetcher, then each batch's
+    for _batch in range(3):
+        async with Fetcher(settings, sleep=Sleeps(), robots=shared) as fetcher:
+            await fetcher.fetch("https://news.example/a")
+            assert fetcher.throttle.crawl_delay["news.example"] == 2  # from the shared rules
+            with pytest.raises(errors.RobotsError, match="disallows"):
+                await fetcher.fetch("https://news.example/private/b")
+            with pytest.raises(errors.RobotsError, match="could not be read"):
+                await fetcher.fetch("https://down.example/a")
+    assert len(requests_to(httpx_mock, "https://news.example/robots.txt")) == 1
+    # an unreadable robots.txt is not kept: each fetcher asks again
+    assert len(requests_to(httpx_mock, "https://down.example/robots.txt")) == 3
+    assert list(shared) == ["https://news.example"]

@@ -56,7 +56,7 @@ async def test_every_fault_yields_its_recorded_outcome(quick, server):
     assert server.hits["/503-then-ok"] == 2  # after its Retry-After
     assert server.hits["/429-for-an-hour"] == 1  # an hour is beyond the budget: no retry
     assert server.hits.get("/private/page") is None  # robots.txt said no
-    assert server.hits["/robots.txt"] == 2  # once per fetcher: discovery's, the batch's
+    assert server.hits["/robots.txt"] == 1  # once per run: discovery's, kept for the batch
     assert "Макеевке погибли 63" in texts["/cp1251-bare"]
     assert "по меньшей мере 400" in texts["/wrong-charset"]
     assert "64 servicemen" in texts["/broken-html"]

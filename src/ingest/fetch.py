@@ -215,6 +215,7 @@ class Fetcher:
         resolve: Resolver | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         host_gate: HostGate | None = None,
+        robots: dict[str, RobotsRules] | None = None,
     ) -> None:
         self.settings = settings
         self._own_client = client is None
@@ -227,6 +228,7 @@ class Fetcher:
         self._resolve = resolve or _getaddrinfo
         self._public_hosts: set[str] = set()
         self._robots: dict[str, RobotsRules] = {}
+        self._shared_robots = robots
         self._robots_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -434,13 +436,21 @@ class Fetcher:
             raise errors.RobotsError(f"robots.txt disallows {current}", url=url)
 
     async def robots(self, url: str) -> RobotsRules:
-        """The robots.txt rules of ``url``'s host, fetched once per fetcher (RFC 9309: a 4xx
-        allows everything; a 5xx or no answer allows nothing, for now)."""
+        """The robots.txt rules of ``url``'s host, fetched once per fetcher, or once for all
+        the fetchers given one ``robots`` dict (one run's discovery and batches) while it
+        was readable (RFC 9309: a 4xx allows everything; a 5xx or no answer allows nothing,
+        for now, and the next fetcher asks again)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         async with self._robots_locks.setdefault(origin, asyncio.Lock()):
             if origin in self._robots:
                 return self._robots[origin]
+            shared = self._shared_robots
+            if shared is not None and origin in shared:
+                rules = self._robots[origin] = shared[origin]
+                if rules.crawl_delay:
+                    self.throttle.crawl_delay[parts.hostname or ""] = rules.crawl_delay
+                return rules
             try:
                 page = await self.fetch(f"{origin}/robots.txt", kind="robots")
                 rules = parse_robots(page.text, user_agent=self.settings.user_agent)
@@ -454,6 +464,8 @@ class Fetcher:
             except errors.FetchError as exc:
                 rules = RobotsRules(allowed=lambda _url: False, unreachable=str(exc))
             self._robots[origin] = rules
+            if shared is not None and not rules.unreachable:
+                shared[origin] = rules
             if rules.crawl_delay:
                 self.throttle.crawl_delay[parts.hostname or ""] = rules.crawl_delay
             return rules

@@ -99,14 +99,26 @@ def start_run(settings: Settings, *, trigger: str, sources: Sequence[str],
 
 
 def finish_run(settings: Settings, *, run_id: int) -> dict:
+    with _orders_lock:
+        _run_robots.pop(run_id, None)
     with session_scope(settings.database_url) as session:
         return dict(store.finish_run(session=session, run_id=run_id).counts)
+
+
+#: robots.txt rules per run: its discovery and batches each open a fetcher, and ask a host
+#: for its robots.txt once per run, not once per batch
+_run_robots: dict[int, dict] = {}
+
+
+def _robots_of(run_id: int) -> dict:
+    with _orders_lock:
+        return _run_robots.setdefault(run_id, {})
 
 
 async def discover(source: Source, settings: Settings, *, run_id: int,
                    fetcher: Fetcher | None = None) -> list[Candidate]:
     """A source's candidate URLs; failed feeds and too-old items are recorded."""
-    async with _fetcher(settings, fetcher) as active:
+    async with _fetcher(settings, fetcher, robots=_robots_of(run_id)) as active:
         found = await discover_source(source, active)
     with session_scope(settings.database_url) as session:
         for failure in found.failures:
@@ -232,7 +244,7 @@ async def process_batch(
             pool = pool if pool is not None else shared_pool(settings.workers)
             if order is not None:
                 await order.wait("fetch", batch)
-            async with _fetcher(settings, fetcher) as active:
+            async with _fetcher(settings, fetcher, robots=_robots_of(run_id)) as active:
                 await _stream(todo, settings, active, pool, run_id=run_id, report=report,
                               order=order, batch=batch)
         return report
@@ -286,6 +298,7 @@ def forget_batches(run_id: int) -> None:
     """The run has no more batches in flight."""
     with _orders_lock:
         _orders.pop(run_id, None)
+        _run_robots.pop(run_id, None)
 
 
 def _to_fetch(candidates: Sequence[Candidate], settings: Settings, *, run_id: int,
@@ -617,14 +630,16 @@ def store_article(
 class _fetcher:
     """Use the given fetcher, or open (and close) one for the duration."""
 
-    def __init__(self, settings: Settings, fetcher: Fetcher | None) -> None:
-        self.settings, self.given, self.own = settings, fetcher, None
+    def __init__(self, settings: Settings, fetcher: Fetcher | None, *,
+                 robots: dict | None = None) -> None:
+        self.settings, self.given, self.own, self.robots = settings, fetcher, None, robots
 
     async def __aenter__(self) -> Fetcher:
         if self.given is not None:
             return self.given
         # the per-host pace is kept in the database, so it holds across workers
-        self.own = Fetcher(self.settings, host_gate=host_gate(self.settings.database_url))
+        self.own = Fetcher(self.settings, host_gate=host_gate(self.settings.database_url),
+                           robots=self.robots)
         return self.own
 
     async def __aexit__(self, *exc) -> None:
