@@ -171,3 +171,23 @@ def test_linked_event_reads_a_date_range_of_its_index(sqlite_lookups, kind):
                                                            window_days=1))
     assert ("USING INDEX ix_figure_claim_place_kind_date "
             "(place=? AND incident_kind=? AND event_date>? AND event_date<?)") in plan, plan
+
+
+def test_save_claims_links_a_claim_to_an_earlier_one_of_the_same_article(lookups):
+    """Claims of one version are inserted together, after their events are linked: a claim
+    a day after another of its article, at the same place, joins that one's incident."""
+    session, version = lookups
+    article = session.get(Article, version.article_id)
+
+    def claim(day, index):
+        return Claim(sentence=f"s{index}", quote="9", start=0, end=1, value=9, bound="=", low=9,
+                     high=9, approx=False, measure="killed", subject="people", place="aleppo",
+                     event_date=day, event=f"aleppo/{day}", sentence_index=index)
+
+    rows = store.save_claims(session=session, article=article, version=version, window_days=1,
+                             claims=[claim(DAY, 1), claim(DAY + timedelta(days=1), 2),
+                                     claim(DAY + timedelta(days=5), 3)])
+    assert [row.sentence_index for row in rows] == [1, 2, 3]  # in the claims' order
+    assert [row.event for row in rows] == ["aleppo/2023-01-10", "aleppo/2023-01-10",
+                                           "aleppo/2023-01-15"]
+    assert all(row.id and row.text_id == version.id for row in rows)
