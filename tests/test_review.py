@@ -210,3 +210,32 @@ def test_an_item_is_named_after_a_figure_not_after_no_casualties(session):
     ingest(session, source="b", url="http://b/1", claims=[figure(600, bound=">", low=600)])
     (item,) = review.list_items(session=session)
     assert (item.measure, item.subject) == ("killed", "soldiers")
+
+
+def test_attaching_a_claim_twice_before_a_flush_links_it_once(session):
+    from ingest.models import FigureClaim, ReviewItemClaim
+
+    ingest(session, source="rt", url="http://rt/1", claims=[figure(63, actor="russia")])
+    (item,) = ingest(session, source="kyiv", url="http://kyiv/1",
+                     claims=[figure(400, bound=">=", low=400, actor="ukraine")])
+    ingest(session, source="x", url="http://x/1",  # elsewhere: joins no item
+           claims=[figure(5, place="kyiv", event="kyiv/2023-01-01"),
+                   figure(6, place="kyiv", event="kyiv/2023-01-01", index=1)])
+    five, six = (session.exec(select(FigureClaim).where(FigureClaim.quote == quote)).one()
+                 for quote in ("5", "6"))
+
+    def links_to(claim):
+        return len(session.exec(select(ReviewItemClaim)
+                                .where(ReviewItemClaim.item_id == item.id)
+                                .where(ReviewItemClaim.claim_id == claim.id)).all())
+
+    review._attach(session, item, five, "one")
+    review._attach(session, item, five, "two")  # not flushed in between
+    session.flush()
+    assert links_to(five) == 1
+    savepoint = session.begin_nested()  # a link rolled back with its savepoint is gone...
+    review._attach(session, item, six, "tentative")
+    savepoint.rollback()
+    review._attach(session, item, six, "kept")  # ...and attaching it again links it
+    session.flush()
+    assert links_to(six) == 1
