@@ -93,8 +93,7 @@ def flag_conflicts(
             continue
         for item in _place_conflicts(session, claim, conflicts, members,
                                      window_days=window_days):
-            touched[item.id] = item
-            members.pop(item.id, None)  # read again when next needed
+            touched[item.id] = item  # ``members`` holds its claims as they are now
     live = [item for item in touched.values() if item.status != "merged"]
     for item in live:
         item.priority = priority(item_claims(session=session, item_id=item.id), kind=item.kind,
@@ -172,6 +171,7 @@ def _place_conflicts(
         for member in joined:
             if member.id not in linked:
                 _attach(session, item, member, reasons.get(member.id, reason))
+        cache[item.id] = group + [m for m in joined if m.id not in linked]
         placed.append(item)
     return placed
 
