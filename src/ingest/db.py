@@ -26,6 +26,9 @@ write lock on SQLite), so workers starting together do not race.
 
 from __future__ import annotations
 
+import itertools
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,7 +84,18 @@ def open_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # turning a new database file to WAL needs it to itself, and SQLite answers "database is
+    # locked" at once (not after its busy timeout) while another connection is in it: the
+    # first connections of several threads at once wait their turn (once in WAL mode, the
+    # file stays so and this is a no-op)
+    for attempt in itertools.count():
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt >= 200:
+                raise
+            time.sleep(0.025)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -167,13 +181,15 @@ def _ensure_schema(engine: Engine) -> None:
         state = schema_state(connection)
     if state.up_to_date:
         return
-    if state.new:
-        with engine.begin() as connection:
-            _lock_schema(connection)
-            state = schema_state(connection)  # another process may have just made it
-            if state.new:
-                _create_at_head(connection)
-                return
+    # read again under the lock: outside a transaction the revision and the tables are two
+    # reads, and another process (or thread) creating the schema between them makes a new
+    # database look like one "made before migrations"
+    with engine.begin() as connection:
+        _lock_schema(connection)
+        state = schema_state(connection)
+        if state.new:
+            _create_at_head(connection)
+            return
     if not state.up_to_date:
         raise ConfigError(f"database {_safe(engine)} is {state.describe()}")
 
