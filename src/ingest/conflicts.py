@@ -3,10 +3,11 @@
 Two claims are *comparable* when they speak of the same incident (the same place, or places
 that lie in one another at any depth, a place the gazetteer lacks lying in its ``area``; or
 two places each named in the other claim's article, one of them a minor place
-(``same_place``); event dates at most ``window_days`` apart, or a few days for rare kinds
-(``KIND_WINDOWS``); no different kind of incident named: a shelling is not an air strike, a
-chemical attack may be named by its delivery, and a running total is only compared with
-totals; no different side that carried it out), count the same measure (killed,
+(``same_place``); dates (``claim_date``: the event's, else the publication's, else the day
+stored) at most ``window_days`` apart, or a few days for rare kinds (``KIND_WINDOWS``); no
+different kind of incident named: a shelling is not an air strike, a chemical attack may
+be named by its delivery, and a running total is only compared with totals; no different
+side that carried it out), count the same measure (killed,
 injured...) of the same subject (soldiers, civilians...) in the same unit, and come from
 different texts, or from one text that quotes two different sources (within one text, other
 differing figures are breakdowns or updates: "8 killed in Bab al-Nayrab", "11 across Aleppo").
