@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pipeline.py [CORPUS_ROOT] [--repeat 10] [--workers CORES] [--limit N]
                                        [--only aeb|fakes] [--skip-bare] [--batch-size N]
+                                       [--extraction standard|thorough]
 
 CORPUS_ROOT (default ``../shared/corpora`` next to the repository) holds
 ``article-extraction-benchmark/`` (181 real pages, ``html/<id>.html.gz``) and
@@ -32,6 +33,11 @@ What it does, in one run:
 Figures: wall time and pages per second of each; CPU milliseconds per page (the pipeline's:
 the ingesting process and its workers; the pools': their workers), which the machine's other
 load disturbs less than wall time; their ratios.
+
+Extraction quality: after the run, the text stored for every benchmark page's URLs is scored
+against the page's true body with the benchmark's own metric (``ingest.evaluate_extraction``),
+beside bare ``trafilatura.extract`` of the same served bytes; ``--extraction thorough``
+runs the pipeline (and our stages alone) with ``INGEST_EXTRACTION=thorough``.
 
 Orchestration share: the library calls the flow makes (``pipeline.discover`` and
 ``pipeline.process_batch``) are wrapped and their intervals recorded; the flow's wall time not
