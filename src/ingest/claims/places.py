@@ -308,12 +308,9 @@ _NAME = (
     r"(?:(?:[Aa][lstrdzn]|[Ee]l|[Aa]sh)[-\s])?[A-Z][a-z]{2,}(?:['’][a-z]+)?"
     r"(?:(?:\s|-)(?:(?:al|el|ad|ar|as|ash|at|az|an|ibn|bin)[-\s])?[A-Z][a-z]+(?:['’][a-z]+)?){0,3}"
 )
-_FEATURE = (r"(?:village|town|city|neighbou?rhood|district|suburb|hamlet|area|camp|"
-            r"countryside|province|region|governorate|quarter)")
 # after a name: "Jayrud town", "Sukkari district" (not "suburb" or "area": "a Damascan suburb")
 _FEATURE_RE = re.compile(r"\s+(?:village|town|district|neighbou?rhood|camp|quarter|countryside|"
                          r"province|governorate)\b")
-_NAME_RE = re.compile(_NAME)
 # Speed: a name is looked for only where a cue word is (found in the lower-cased sentence)
 _LOCATIVES = (r"in|near|outside|around|into|towards?|targeting|targeted|struck|hit|shelled|"
               r"bombed|attacked|raided|stormed|captured|besieged|from|at|on")
@@ -338,7 +335,7 @@ def _unknown_names(sentence: str):
     pattern, subject = _CUE.scanner(sentence, _scan.folded(sentence))
     for cue in pattern.finditer(subject):
         word = subject[cue.start():cue.end()]
-        if word[0] in "vtcndshaprgq" and _FEATURE_WORD_RE.fullmatch(word):
+        if word[0] in _FEATURE_INITIALS and _FEATURE_WORD_RE.fullmatch(word):
             m = _AFTER_FEATURE_RE.match(sentence, cue.start())
             if m:
                 found.append((m.start("name"), m.end("name"), "a"))
@@ -360,6 +357,7 @@ def _unknown_names(sentence: str):
 
 
 _FEATURE_WORD_RE = re.compile(_FEATURES)
+_FEATURE_INITIALS = frozenset(word[0] for word in _FEATURES.split("|"))
 _UPPER_RE = re.compile(r"[A-Z]")
 
 
