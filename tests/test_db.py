@@ -66,21 +66,29 @@ def test_a_new_database_is_created_at_the_newest_revision(new_db_url):
     assert _differences(new_db_url) == []
 
 
-def test_workers_starting_together_create_the_schema_once(tmp_path):
-    url = f"sqlite:///{tmp_path / 'race.db'}"
-    errors = []
+def _at_once(count: int, work) -> list[Exception]:
+    """``work()`` in ``count`` threads released together; what they raised."""
+    start, errors = threading.Barrier(count), []
 
-    def start():
+    def run():
+        start.wait()
         try:
-            db._ensure_schema(db.create_engine(url, connect_args={"timeout": 30}))
+            work()
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
 
-    threads = [threading.Thread(target=start) for _ in range(6)]
+    threads = [threading.Thread(target=run) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return errors
+
+
+def test_workers_starting_together_create_the_schema_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    errors = _at_once(6, lambda: db._ensure_schema(
+        db.create_engine(url, connect_args={"timeout": 30})))
     assert errors == []
     assert db.current(url).up_to_date
 
@@ -272,24 +280,13 @@ def test_threads_opening_a_new_sqlite_database_at_once_all_get_it(tmp_path):
     """Eight threads' first use of a new database file: one creates the schema (and turns
     the file to WAL), the others wait for it; none sees a half-made database. Thirty new
     files, as the race showed in about one in twenty."""
-
-
     for attempt in range(30):
         url = f"sqlite:///{tmp_path / f'new{attempt}.db'}"
-        start, errors = threading.Barrier(8), []
 
-        def first_use(url=url, start=start, errors=errors):
-            start.wait()
-            try:
-                with db.get_engine(url).connect() as connection:
-                    connection.execute(text("SELECT count(*) FROM figure_claim")).scalar()
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
+        def first_use(url=url):
+            with db.get_engine(url).connect() as connection:
+                connection.execute(text("SELECT count(*) FROM figure_claim")).scalar()
 
-        threads = [threading.Thread(target=first_use) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = _at_once(8, first_use)
         assert errors == [], (attempt, errors)
         assert db.current(url).up_to_date
