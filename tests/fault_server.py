@@ -10,11 +10,11 @@ happens to bad input" is written from it.
 from __future__ import annotations
 
 import gzip
-import logging
-import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from ingest.demo.site import QuietServer
 
 PARAGRAPH = (
     "Moscow said on Monday that 63 servicemen were killed when Ukrainian rockets struck a "
@@ -217,13 +217,5 @@ class FaultServer:
             send(404, b"not found")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Server(QuietServer):
     request_queue_size = 64
-
-    def handle_error(self, request, client_address) -> None:
-        """A client that hangs up early (a fetcher that stopped reading: a timeout, a size
-        limit) is not the site's error; nothing is printed over the command's output."""
-        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionError)):
-            return
-        logging.getLogger(__name__).warning("error serving %s", client_address, exc_info=True)

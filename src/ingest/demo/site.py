@@ -108,7 +108,9 @@ def render_feed(outlet: str, base_url: str) -> str:
     )
 
 
-class _Server(ThreadingHTTPServer):
+class QuietServer(ThreadingHTTPServer):
+    """A threading HTTP server for local test and demo sites."""
+
     daemon_threads = True
     request_queue_size = 128  # the default backlog of 5 stalls concurrent fetchers for 1 s
 
@@ -124,7 +126,7 @@ class NewsSite:
     """Serve the seed articles and their feeds on 127.0.0.1 until closed."""
 
     def __init__(self, port: int = 0) -> None:
-        self._server = _Server(("127.0.0.1", port), self._handler())
+        self._server = QuietServer(("127.0.0.1", port), self._handler())
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
