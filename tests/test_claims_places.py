@@ -273,3 +273,40 @@ def test_relative_days_date_their_own_sentence():
     claims = extract_claims("Earlier this week a chemical attack hit the town of Khan Sheikhun "
                             "in Idlib killing at least 87 civilians.", published=date(2017, 4, 8))
     assert [(c.place, c.event_date) for c in claims] == [("khan_shaykhun", date(2017, 4, 5))]
+
+
+def test_countries_of_places():
+    from ingest.claims.places import country_of, is_country, places_in
+    assert country_of("eastern_ghouta") == "syria"
+    assert country_of("moscow") == "russia"
+    assert country_of("makiivka") == "ukraine"
+    assert country_of("syria") == "syria" and is_country("syria")
+    assert not is_country("aleppo") and not is_country(None)
+    assert country_of("tl_twl", "aleppo") == "syria"  # a village the gazetteer lacks, by its area
+    assert country_of("tl_twl") is None and country_of(None) is None
+    assert {"aleppo", "eastern_ghouta"} <= places_in("syria")
+    assert "aleppo" not in places_in("lebanon")
+
+
+def test_a_country_block_must_name_a_country():
+    from ingest.claims.places import _parse
+    variants, kinds, parents, countries = _parse(
+        "atlantis | country | Atlantis\n@country atlantis\nposeidonia | city | Poseidonia\n"
+        "@country -\nelsewhere | city | Elsewhere\n")
+    assert countries == {"poseidonia": "atlantis"}
+    with pytest.raises(ValueError, match="nowhere"):
+        _parse("@country nowhere\nposeidonia | city | Poseidonia\n")
+
+
+@pytest.mark.parametrize(("sentence", "place"), [
+    # a rare kind of incident in a text naming no other place is placed by its country ...
+    ("A chemical attack in Syria killed more than 1,400 people on August 21, "
+     "the United States said.", "syria"),
+    # ... an ordinary one is not: "in Syria" is then as often a national total
+    ("An airstrike in Syria killed 12 people on Monday.", None),
+])
+def test_rare_kinds_are_placed_by_their_country(sentence, place):
+    [c] = extract_claims(sentence, published=date(2013, 8, 30))
+    assert c.place == place
+    if place:
+        assert c.event == "syria/2013-08-21/chemical"

@@ -255,3 +255,20 @@ def test_a_claim_with_no_date_is_dated_by_when_it_was_stored():
     assert same_incident(undated, exact(63), window_days=2)
     undated.created_at = datetime(2024, 6, 1, tzinfo=UTC)  # read 17 months on: another one
     assert not same_incident(undated, exact(63), window_days=2)
+
+
+def test_a_rare_kind_placed_by_its_country_is_about_its_places():
+    day = date(2013, 8, 21)
+    country = exact(1429, subject="people", place="syria", incident_kind="chemical",
+                    event_date=day)
+    ghouta = exact(355, subject="people", place="eastern_ghouta", incident_kind="chemical",
+                   event_date=day)
+    assert comparable(country, ghouta, window_days=1)
+    assert comparable(ghouta, country, window_days=1)
+    assert find_conflicts(ghouta, [country])
+    lebanon = exact(355, subject="people", place="beirut", incident_kind="chemical",
+                    event_date=day)
+    assert not comparable(country, lebanon, window_days=1)
+    shelled = [exact(v, subject="people", place=p, incident_kind="shelling", event_date=day)
+               for v, p in ((1429, "syria"), (355, "eastern_ghouta"))]
+    assert not comparable(*shelled, window_days=1)  # a national total is not one incident's

@@ -191,3 +191,19 @@ def test_save_claims_links_a_claim_to_an_earlier_one_of_the_same_article(lookups
     assert [row.event for row in rows] == ["aleppo/2023-01-10", "aleppo/2023-01-10",
                                            "aleppo/2023-01-15"]
     assert all(row.id and row.text_id == version.id for row in rows)
+
+
+def test_comparable_candidates_of_a_rare_kind_reach_across_its_country(lookups):
+    session, version = lookups
+    country = stored(session, version, place="syria", kind="chemical")
+    ghouta = stored(session, version, place="eastern_ghouta", kind="chemical")
+    stored(session, version, place="beirut", kind="chemical")
+    city = new_claim()
+    assert store.comparable_candidates(session=session, claim=city, window_days=1) == []
+    city.incident_kind = "chemical"  # candidates go by place; ``comparable`` checks the kind
+    found = store.comparable_candidates(session=session, claim=city, window_days=1)
+    assert [c.id for c in found] == [country.id]
+    national = new_claim()
+    national.place, national.incident_kind = "syria", "chemical"
+    found = store.comparable_candidates(session=session, claim=national, window_days=1)
+    assert [c.id for c in found] == [country.id, ghouta.id]

@@ -2,8 +2,8 @@
 
 Two claims are *comparable* when they speak of the same incident (the same place, or places
 that lie in one another at any depth, a place the gazetteer lacks lying in its ``area``; or
-two places each named in the other claim's article, one of them a minor place
-(``same_place``); dates (``claim_date``: the event's, else the publication's, else the day
+two places each named in the other claim's article, one of them a minor place; or, for a
+rare kind of incident, a place and its country (``same_place``, ``same_country``); dates (``claim_date``: the event's, else the publication's, else the day
 stored) at most ``window_days`` apart, or a few days for rare kinds (``KIND_WINDOWS``); no
 different kind of incident named: a shelling is not an air strike, a chemical attack may
 be named by its delivery, and a running total is only compared with totals; no different
@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from ingest.claims.places import ancestors, within
+from ingest.claims.incidents import RARE_KINDS
+from ingest.claims.places import ancestors, country_of, is_country, within
 
 #: Counted groups of people; a zero claim about "people" covers them all.
 HUMAN_SUBJECTS = frozenset(
@@ -116,16 +117,24 @@ def agree(a: ClaimLike, b: ClaimLike, *, spread: Iterable[ClaimLike] = ()) -> bo
         return False  # placed by its context, a figure is the text's whole toll as often
     inside = {c.place for c in (a, b, *spread)
               if c.place != whole.place and c.measure == part.measure
-              and whole.place in ancestors(c.place, getattr(c, "area", None))}
+              and _lies_in(c, whole.place)}
     return len(inside) >= SPREAD_MIN
+
+
+def _lies_in(claim: ClaimLike, place: str) -> bool:
+    """Is ``claim``'s place within ``place`` (a country: for ``same_country`` claims)?"""
+    area = getattr(claim, "area", None)
+    if is_country(place):
+        return claim.place != place and country_of(claim.place, area) == place
+    return place in ancestors(claim.place, area)
 
 
 def _part_and_whole(a: ClaimLike, b: ClaimLike) -> tuple:
     if a.place == b.place or a.place is None or b.place is None:
         return None, None
-    if b.place in ancestors(a.place, getattr(a, "area", None)):
+    if _lies_in(a, b.place):
         return a, b
-    if a.place in ancestors(b.place, getattr(b, "area", None)):
+    if _lies_in(b, a.place):
         return b, a
     return None, None
 
@@ -165,6 +174,8 @@ def same_place(a: ClaimLike, b: ClaimLike) -> bool:
     """
     if a.place is None or b.place is None:
         return False
+    if a.place != b.place and (is_country(a.place) or is_country(b.place)):
+        return same_country(a, b)
     if getattr(a, "part", False) or getattr(b, "part", False):
         return a.place == b.place  # one place's share of a breakdown is not the whole's
     if within(a.place, b.place, getattr(a, "area", None), getattr(b, "area", None)):
@@ -174,6 +185,16 @@ def same_place(a: ClaimLike, b: ClaimLike) -> bool:
     minor = bool(ancestors(a.place, getattr(a, "area", None))
                  or ancestors(b.place, getattr(b, "area", None)))
     return minor and a.place in _setting(b) and b.place in _setting(a)
+
+
+def same_country(a: ClaimLike, b: ClaimLike) -> bool:
+    """A figure placed only by its country (see ``incidents.RARE_KINDS``) is about any place in
+    that country, for an incident of the same rare kind: "the chemical attack in Syria" and
+    "the chemical attack in Eastern Ghouta" on one day are one."""
+    if a.incident_kind not in RARE_KINDS or a.incident_kind != b.incident_kind:
+        return False
+    country = country_of(a.place, getattr(a, "area", None))
+    return country is not None and country == country_of(b.place, getattr(b, "area", None))
 
 
 def claim_date(claim: ClaimLike) -> date | None:
@@ -202,7 +223,7 @@ def same_incident(a: ClaimLike, b: ClaimLike, *, window_days: int) -> bool:
 #: Kinds of incident rare enough that two claims about one place a few days apart are about
 #: one of them: a chemical attack is written about for days ("the chemical massacre near
 #: Damascus that the opposition claims killed hundreds", three days on).
-KIND_WINDOWS = {"chemical": 3}
+KIND_WINDOWS = {kind: 3 for kind in RARE_KINDS}
 
 
 def kind_window(kind: str | None, window_days: int) -> int:

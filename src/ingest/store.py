@@ -30,7 +30,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from ingest.claims import Claim
-from ingest.claims.places import neighbourhood, top_place
+from ingest.claims.incidents import RARE_KINDS
+from ingest.claims.places import country_of, is_country, neighbourhood, places_in, top_place
 from ingest.conflicts import CASUALTY_MEASURES, claim_date, kind_window
 from ingest.extract import ExtractedArticle
 from ingest.fetch import FetchedPage
@@ -143,8 +144,11 @@ def lock_incidents(*, session: Session, claims: Iterable[Claim]) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    keys = sorted({(INCIDENT_LOCKS << 32) | zlib.crc32(top_place(c.place, c.area).encode())
-                   for c in claims if c.place})
+    areas = {top_place(c.place, c.area) for c in claims if c.place}
+    # a rare kind's figure may be compared with any of its country's (``conflicts.same_country``)
+    areas |= {country_of(c.place, c.area) for c in claims
+              if c.place and c.incident_kind in RARE_KINDS} - {None}
+    keys = sorted({(INCIDENT_LOCKS << 32) | zlib.crc32(area.encode()) for area in areas})
     for key in keys:
         session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=key))
 
@@ -355,6 +359,10 @@ def comparable_candidates(
     # claim's article names this claim's place is for ``conflicts.same_place`` to check);
     # and claims about places the gazetteer lacks that their texts put within this one
     around = neighbourhood(claim.place, claim.area)
+    if claim.incident_kind in RARE_KINDS:  # see ``conflicts.same_country``
+        country = country_of(claim.place, claim.area)
+        if country is not None:
+            around |= {country} | (places_in(country) if is_country(claim.place) else set())
     places = around | set((claim.setting or "").split())
     when = claim_date(claim)
     window = timedelta(days=kind_window(claim.incident_kind, window_days))

@@ -62,7 +62,7 @@ from datetime import date
 from . import _scan, lexicon
 from . import attribution as attr
 from .dates import dateline_date, find_dates
-from .incidents import incident_kind, incident_side
+from .incidents import RARE_KINDS, incident_kind, incident_side
 from .model import APPROX_TOLERANCE, BOUNDS, Claim
 from .numbers import NumberMention, find_numbers, mask_non_figures
 from .places import KINDS, PlaceMention, ancestors, canonical_place, find_places, within
@@ -214,17 +214,24 @@ def _article_parts(claims: list[Claim], placed: set[tuple[int, int]]) -> list[Cl
 
 def _place_titles(claims: list[Claim], ctx: _Context) -> list[Claim]:
     """A figure placed nowhere (a headline, a lead before any place is named) is about the
-    first place of the text; running totals stay unplaced."""
-    place = ctx.first_place
-    if place is None:
+    first place of the text; in a text that names no place but countries, a figure about an
+    incident of a rare kind (``incidents.RARE_KINDS``) is about the country it names most;
+    running totals stay unplaced."""
+    place, country = ctx.first_place, ctx.main_country()
+    if place is None and country is None:
         return claims
-    when = ctx.date_of(place)
-    return [
-        replace(c, place=place, event_date=c.event_date or when,
-                event=_event_key(place, c.event_date or when, c.incident_kind))
-        if c.place is None and c.incident_kind != "total" else c
-        for c in claims
-    ]
+    when = ctx.date_of(place) if place else ctx.published
+    out = []
+    for c in claims:
+        if c.place is None and c.incident_kind != "total":
+            if place is not None:
+                c = replace(c, place=place, event_date=c.event_date or when,
+                            event=_event_key(place, c.event_date or when, c.incident_kind))
+            elif c.incident_kind in RARE_KINDS:
+                c = replace(c, place=country, event_date=c.event_date or when,
+                            event=_event_key(country, c.event_date or when, c.incident_kind))
+        out.append(c)
+    return out
 
 
 def _event_key(place: str | None, when: date | None, kind: str | None) -> str | None:

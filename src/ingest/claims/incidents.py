@@ -28,6 +28,13 @@ import re
 
 from . import _scan
 
+#: Kinds of incident rare enough that one named by its country and day is identified: "the
+#: chemical attack that killed more than 1,400 people on August 21" is the one in Eastern
+#: Ghouta, though the text names no town. A figure of such a kind that its text places
+#: nowhere else is about the country its text names most (``claims._place_titles``); for
+#: other kinds a country is too wide to tell one day's incidents apart.
+RARE_KINDS = frozenset({"chemical"})
+
 _KINDS: tuple[tuple[str, str], ...] = (
     ("chemical", r"chemical|sarin|chlorine|nerve\s+agents?|toxic\s+gas|poison(?:ous)?\s+gas"),
     ("bombing", r"car[\s-]bombs?|suicide|bomb\s+attacks?|explosive\s+devices?|ieds?|"

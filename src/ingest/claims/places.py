@@ -5,8 +5,11 @@ The gazetteer is data (``places.txt`` in this package): one place per line,
 boundaries, longest first; apostrophes and hyphens/spaces inside a variant are optional, and a
 trailing possessive ("Aleppo's", or "Aleppos" in texts that lost their apostrophes) is allowed.
 
-Kinds: ``city`` (any locality), ``region``, ``capital``.  An optional fourth column names the
-place a locality lies in (its city or province capital), for :func:`within`.  A city name followed by "region",
+Kinds: ``city`` (any locality), ``region``, ``capital``, ``country``.  An optional fourth
+column names the place a locality lies in (its city or province capital), for :func:`within`.
+An ``@country key`` line puts the places after it in that country, up to the next such line
+(``@country -`` ends the block), for :func:`country_of`: only incidents of a rare kind are
+compared across a whole country (``conflicts.same_country``).  A city name followed by "region",
 "province", "oblast", "governorate", "countryside" or "People's Republic" is a region mention
 ("the Donetsk region" -> key ``donetsk``, region).  Capitals are often used metonymically
 ("Moscow said", "kyiv had no comment", "weapons to Kiev"), so a capital mention only counts as
@@ -37,23 +40,35 @@ class PlaceMention:
     country: bool = False  # "Syria": the place of a national total, not of an incident
 
 
-def _load() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def _parse(text: str) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    """The gazetteer in ``text`` (the format of places.txt): variant -> key, key -> kind,
+    key -> parent key, key -> country key."""
     variants: dict[str, str] = {}
     kinds: dict[str, str] = {}
     parents: dict[str, str] = {}
-    text = resources.files(__package__).joinpath("places.txt").read_text(encoding="utf-8")
+    countries: dict[str, str] = {}
+    country = None
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
+        if line.startswith("@country"):
+            country = line.split(None, 1)[1].strip()
+            country = None if country == "-" else country
+            continue
         key, kind, names, *parent = (part.strip() for part in line.split("|"))
         kinds[key] = kind
+        if country:
+            countries[key] = country
         if parent and parent[0]:
             parents[key] = parent[0]
         for name in names.split(";"):
             if name.strip():
                 variants[_norm(name)] = key
-    return variants, kinds, parents
+    unknown = set(countries.values()) - {k for k, kind in kinds.items() if kind == "country"}
+    if unknown:
+        raise ValueError(f"places.txt: @country names no country entry: {sorted(unknown)}")
+    return variants, kinds, parents, countries
 
 
 def _norm(name: str) -> str:
@@ -66,7 +81,8 @@ def _variant_regex(name: str) -> str:
     return r"[\s\-]?".join(parts)
 
 
-VARIANTS, KINDS, PARENTS = _load()
+VARIANTS, KINDS, PARENTS, COUNTRIES = _parse(
+    resources.files(__package__).joinpath("places.txt").read_text(encoding="utf-8"))
 
 
 def _ancestors(place: str) -> tuple[str, ...]:
@@ -83,6 +99,11 @@ _DESCENDANTS: dict[str, frozenset[str]] = {}
 for _child, _chain in ANCESTORS.items():
     for _ancestor in _chain:
         _DESCENDANTS[_ancestor] = _DESCENDANTS.get(_ancestor, frozenset()) | {_child}
+
+
+_IN_COUNTRY: dict[str, frozenset[str]] = {}
+for _place, _country in COUNTRIES.items():
+    _IN_COUNTRY[_country] = _IN_COUNTRY.get(_country, frozenset()) | {_place}
 
 
 def ancestors(place: str, area: str | None = None) -> tuple[str, ...]:
@@ -105,6 +126,25 @@ def within(a: str | None, b: str | None, area_a: str | None = None,
 def neighbourhood(place: str, area: str | None = None) -> set[str]:
     """``place`` and every place :func:`within` it: its ancestors and its descendants."""
     return {place, *ancestors(place, area), *_DESCENDANTS.get(place, ())}
+
+
+def is_country(place: str | None) -> bool:
+    return KINDS.get(place or "") == "country"
+
+
+def country_of(place: str | None, area: str | None = None) -> str | None:
+    """The country ``place`` lies in (itself for a country), when the gazetteer says; for a
+    place the gazetteer lacks, its ``area``'s."""
+    if place is None:
+        return None
+    if is_country(place):
+        return place
+    return COUNTRIES.get(place) or COUNTRIES.get(area or "")
+
+
+def places_in(country: str) -> frozenset[str]:
+    """Every place the gazetteer puts in ``country``."""
+    return _IN_COUNTRY.get(country, frozenset())
 
 
 def top_place(place: str, area: str | None = None) -> str:
