@@ -1,6 +1,8 @@
 """Gazetteer lookup: canonical keys for place names and their mentions in a sentence.
 
-The gazetteer is data (``places.txt`` in this package): one place per line,
+The gazetteer is data: ``places.txt`` in this package, curated, and ``places_geonames.txt``,
+generated from GeoNames by ``scripts/geonames_places.py``, which only adds the places the
+curated file lacks (:func:`_merge`; their names count only capitalised). One place per line,
 ``key | kind | variant; variant; ...``.  Variants are matched case-insensitively on word
 boundaries, longest first; apostrophes and hyphens/spaces inside a variant are optional, and a
 trailing possessive ("Aleppo's", or "Aleppos" in texts that lost their apostrophes) is allowed.
@@ -40,13 +42,18 @@ class PlaceMention:
     country: bool = False  # "Syria": the place of a national total, not of an incident
 
 
-def _parse(text: str) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
-    """The gazetteer in ``text`` (the format of places.txt): variant -> key, key -> kind,
-    key -> parent key, key -> country key."""
-    variants: dict[str, str] = {}
-    kinds: dict[str, str] = {}
-    parents: dict[str, str] = {}
-    countries: dict[str, str] = {}
+@dataclass(slots=True)
+class Gazetteer:
+    variants: dict[str, str]  # normalised variant -> key
+    kinds: dict[str, str]  # key -> kind
+    parents: dict[str, str]  # key -> the key of the place it lies in
+    countries: dict[str, str]  # key -> the key of its country
+    cased: set[str]  # variants that only count when capitalised in the text
+
+
+def _parse(text: str) -> Gazetteer:
+    """The gazetteer in ``text`` (the format of places.txt)."""
+    gazetteer = Gazetteer({}, {}, {}, {}, set())
     country = None
     for line in text.splitlines():
         line = line.strip()
@@ -57,18 +64,51 @@ def _parse(text: str) -> tuple[dict[str, str], dict[str, str], dict[str, str], d
             country = None if country == "-" else country
             continue
         key, kind, names, *parent = (part.strip() for part in line.split("|"))
-        kinds[key] = kind
+        gazetteer.kinds[key] = kind
         if country:
-            countries[key] = country
+            gazetteer.countries[key] = country
         if parent and parent[0]:
-            parents[key] = parent[0]
+            gazetteer.parents[key] = parent[0]
         for name in names.split(";"):
             if name.strip():
-                variants[_norm(name)] = key
-    unknown = set(countries.values()) - {k for k, kind in kinds.items() if kind == "country"}
+                gazetteer.variants[_norm(name)] = key
+    return gazetteer
+
+
+def _checked(gazetteer: Gazetteer) -> Gazetteer:
+    unknown = set(gazetteer.countries.values()) - {
+        k for k, kind in gazetteer.kinds.items() if kind == "country"}
     if unknown:
-        raise ValueError(f"places.txt: @country names no country entry: {sorted(unknown)}")
-    return variants, kinds, parents, countries
+        raise ValueError(f"gazetteer: @country names no country entry: {sorted(unknown)}")
+    return gazetteer
+
+
+def _merge(curated: Gazetteer, generated: Gazetteer) -> Gazetteer:
+    """``curated`` with the places of ``generated`` it lacks: those none of whose names it
+    has (one it has is the same place, or one too easily confused with it). Their names only
+    count capitalised ("Tafas", not "tafas"), and their parents must be curated places."""
+    names: dict[str, list[str]] = {}
+    for variant, key in generated.variants.items():
+        names.setdefault(key, []).append(variant)
+    for key, variants in names.items():
+        if key in curated.kinds or any(v in curated.variants for v in variants):
+            continue
+        parent = generated.parents.get(key)
+        if parent is not None and parent not in curated.kinds:
+            raise ValueError(f"generated gazetteer: {key}'s parent {parent} is not curated")
+        curated.kinds[key] = generated.kinds[key]
+        if parent is not None:
+            curated.parents[key] = parent
+        if key in generated.countries:
+            curated.countries[key] = generated.countries[key]
+        for variant in variants:
+            curated.variants[variant] = key
+            curated.cased.add(variant)
+    return curated
+
+
+def _read(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 def _norm(name: str) -> str:
@@ -81,8 +121,10 @@ def _variant_regex(name: str) -> str:
     return r"[\s\-]?".join(parts)
 
 
-VARIANTS, KINDS, PARENTS, COUNTRIES = _parse(
-    resources.files(__package__).joinpath("places.txt").read_text(encoding="utf-8"))
+_GAZETTEER = _checked(_merge(_parse(_read("places.txt")), _parse(_read("places_geonames.txt"))))
+VARIANTS, KINDS, PARENTS, COUNTRIES = (
+    _GAZETTEER.variants, _GAZETTEER.kinds, _GAZETTEER.parents, _GAZETTEER.countries)
+_CASED = frozenset(_GAZETTEER.cased)
 
 
 def _ancestors(place: str) -> tuple[str, ...]:
@@ -259,7 +301,10 @@ def _matches(sentence: str) -> list[tuple[str, int, int, int]]:
             if any(not _JOINER_RE.fullmatch(sentence, window[k][2], window[k + 1][1])
                    for k in range(n - 1)):
                 continue
-            found = (VARIANTS[" ".join(variant)], start, window[-1][2], n)
+            name = " ".join(variant)
+            if name in _CASED and not sentence[start].isupper():
+                continue  # a generated name in lower case: likely a word ("tafas")
+            found = (VARIANTS[name], start, window[-1][2], n)
             break
         if found:
             key, name_start, name_end, n = found
@@ -336,9 +381,14 @@ def skeleton(name: str) -> str:
 
 
 def _skeleton_keys() -> dict[str, str]:
+    """Skeleton -> the one place with a name of that skeleton. A generated place's short
+    skeleton is not used: "Al-Bayan" (``bn``) is not the village of Benan."""
     keys: dict[str, set[str]] = {}
     for variant, key in VARIANTS.items():
-        keys.setdefault(skeleton(variant), set()).add(key)
+        skel = skeleton(variant)
+        if variant in _CASED and len(skel.replace("_", "")) < 5:
+            continue
+        keys.setdefault(skel, set()).add(key)
     return {skel: next(iter(found)) for skel, found in keys.items() if len(found) == 1 and skel}
 
 
