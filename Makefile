@@ -21,13 +21,13 @@ PG_TESTS := tests/test_pipeline.py tests/test_review.py tests/test_review_worksp
 	tests/test_web_api.py tests/test_accounts.py
 
 test: $(BIN)/ingest
-	$(BIN)/ruff check src flows tests bench
+	$(BIN)/ruff check src flows tests bench scripts
 	$(BIN)/pytest
 	INGEST_TEST_DB=postgresql $(BIN)/pytest -q $(PG_TESTS)
 
 lint: $(BIN)/ingest
-	$(BIN)/ruff check src flows tests bench
-	$(BIN)/ruff format --check src flows tests bench
+	$(BIN)/ruff check src flows tests bench scripts
+	$(BIN)/ruff format --check src flows tests bench scripts
 
 bench: $(BIN)/ingest
 	$(BIN)/python bench/claims_speed.py

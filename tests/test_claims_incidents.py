@@ -22,6 +22,10 @@ from ingest.claims.incidents import incident_kind, incident_side
     ("More than 100000 people have been killed in the conflict so far.", "total"),
     ("Some 300000 people have died in Syria's civil war.", "total"),
     ("Five people were killed.", None),
+    ("The gas attack killed 58 people.", "chemical"),
+    # a superlative makes the war the comparison: one incident's figure, not the war's
+    ("Dozens were killed in a suspected chemical attack described as among the worst in the "
+     "country's six-year war.", "chemical"),
 ])
 def test_incident_kind(sentence, kind):
     assert incident_kind(sentence) == kind

@@ -93,6 +93,7 @@ def test_place_without_date():
         ("on 1 January 2023", date(2023, 1, 1), True),
         ("on December 30", date(2022, 12, 30), True),
         ("killed since March 2011", date(2011, 3, 1), False),
+        ("the US says an August 21 attack killed 1,400", date(2022, 8, 21), True),  # attributive
     ],
 )
 def test_dates(sentence, expected, incident):
@@ -348,3 +349,14 @@ def test_geonames_forms():
         "Maarat al-Numaan", "معرة النعمان", "mrt alnman", "Mrt", "Maarat al-numaan", "Маарат"]}
     assert script.forms(city) == ["Maarrat an Numan", "Maarat al-Numaan"]
     assert script.key_of(city["name"]) == "maarrat_an_numan"
+
+
+@pytest.mark.parametrize(("first_place", "place"), [
+    ("at a forum in Moscow", "syria"),  # the text's first place lies outside the country
+    ("in Douma", "douma"),
+])
+def test_a_rare_kind_is_not_placed_abroad(first_place, place):
+    text = ("Russia backs a plan on Syria. The United States says an August 21 gas attack in "
+            f"Syria killed more than 1,400 people. Putin spoke {first_place} on Wednesday.")
+    [c] = extract_claims(text, published=date(2013, 10, 2))
+    assert (c.place, c.incident_kind, c.event_date) == (place, "chemical", date(2013, 8, 21))

@@ -269,6 +269,12 @@ def test_a_rare_kind_placed_by_its_country_is_about_its_places():
     lebanon = exact(355, subject="people", place="beirut", incident_kind="chemical",
                     event_date=day)
     assert not comparable(country, lebanon, window_days=1)
+    for kind in (None, "shelling"):  # the town's figure may name the delivery, or no kind
+        town = exact(355, subject="people", place="douma", incident_kind=kind, event_date=day)
+        assert comparable(town, country, window_days=1)
+    assert not comparable(country, exact(5, subject="people", place="douma",
+                                         incident_kind="bus_bombing", event_date=day),
+                          window_days=1)
     shelled = [exact(v, subject="people", place=p, incident_kind="shelling", event_date=day)
                for v, p in ((1429, "syria"), (355, "eastern_ghouta"))]
     assert not comparable(*shelled, window_days=1)  # a national total is not one incident's

@@ -198,12 +198,11 @@ def test_comparable_candidates_of_a_rare_kind_reach_across_its_country(lookups):
     country = stored(session, version, place="syria", kind="chemical")
     ghouta = stored(session, version, place="eastern_ghouta", kind="chemical")
     stored(session, version, place="beirut", kind="chemical")
-    city = new_claim()
-    assert store.comparable_candidates(session=session, claim=city, window_days=1) == []
-    city.incident_kind = "chemical"  # candidates go by place; ``comparable`` checks the kind
+    national_shelling = stored(session, version, place="syria", kind="shelling")
+    city = new_claim()  # candidates go by place: ``conflicts.comparable`` checks the kinds
     found = store.comparable_candidates(session=session, claim=city, window_days=1)
-    assert [c.id for c in found] == [country.id]
+    assert [c.id for c in found] == [country.id, national_shelling.id]
     national = new_claim()
     national.place, national.incident_kind = "syria", "chemical"
     found = store.comparable_candidates(session=session, claim=national, window_days=1)
-    assert [c.id for c in found] == [country.id, ghouta.id]
+    assert [c.id for c in found] == [country.id, ghouta.id, national_shelling.id]

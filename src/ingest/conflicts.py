@@ -188,10 +188,12 @@ def same_place(a: ClaimLike, b: ClaimLike) -> bool:
 
 
 def same_country(a: ClaimLike, b: ClaimLike) -> bool:
-    """A figure placed only by its country (see ``incidents.RARE_KINDS``) is about any place in
-    that country, for an incident of the same rare kind: "the chemical attack in Syria" and
-    "the chemical attack in Eastern Ghouta" on one day are one."""
-    if a.incident_kind not in RARE_KINDS or a.incident_kind != b.incident_kind:
+    """A figure placed only by its country, about an incident of a rare kind (see
+    ``incidents.RARE_KINDS``), is about any place in that country: "the chemical attack in
+    Syria" and "355 killed in Eastern Ghouta" on one day are one (if the kinds agree:
+    ``same_kind``)."""
+    national = a if is_country(a.place) else b
+    if national.incident_kind not in RARE_KINDS:
         return False
     country = country_of(a.place, getattr(a, "area", None))
     return country is not None and country == country_of(b.place, getattr(b, "area", None))

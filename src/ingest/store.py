@@ -145,9 +145,11 @@ def lock_incidents(*, session: Session, claims: Iterable[Claim]) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     areas = {top_place(c.place, c.area) for c in claims if c.place}
-    # a rare kind's figure may be compared with any of its country's (``conflicts.same_country``)
-    areas |= {country_of(c.place, c.area) for c in claims
-              if c.place and c.incident_kind in RARE_KINDS} - {None}
+    # a rare kind's figure placed by its country is compared with figures anywhere in it
+    # (``conflicts.same_country``)
+    for c in claims:
+        if is_country(c.place) and c.incident_kind in RARE_KINDS:
+            areas |= {top_place(place) for place in places_in(c.place)}
     keys = sorted({(INCIDENT_LOCKS << 32) | zlib.crc32(area.encode()) for area in areas})
     for key in keys:
         session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=key))
@@ -359,10 +361,12 @@ def comparable_candidates(
     # claim's article names this claim's place is for ``conflicts.same_place`` to check);
     # and claims about places the gazetteer lacks that their texts put within this one
     around = neighbourhood(claim.place, claim.area)
-    if claim.incident_kind in RARE_KINDS:  # see ``conflicts.same_country``
-        country = country_of(claim.place, claim.area)
-        if country is not None:
-            around |= {country} | (places_in(country) if is_country(claim.place) else set())
+    # and a rare kind's figures placed by their country (``conflicts.same_country``)
+    country = country_of(claim.place, claim.area)
+    if country is not None:
+        around.add(country)
+        if is_country(claim.place) and claim.incident_kind in RARE_KINDS:
+            around |= places_in(country)
     places = around | set((claim.setting or "").split())
     when = claim_date(claim)
     window = timedelta(days=kind_window(claim.incident_kind, window_days))

@@ -65,7 +65,7 @@ from .dates import dateline_date, find_dates
 from .incidents import RARE_KINDS, incident_kind, incident_side
 from .model import APPROX_TOLERANCE, BOUNDS, Claim
 from .numbers import NumberMention, find_numbers, mask_non_figures
-from .places import KINDS, PlaceMention, ancestors, canonical_place, find_places, within
+from .places import KINDS, PlaceMention, ancestors, canonical_place, country_of, find_places, within
 from .sentences import Sentence, split_text
 
 __all__ = [
@@ -214,22 +214,25 @@ def _article_parts(claims: list[Claim], placed: set[tuple[int, int]]) -> list[Cl
 
 def _place_titles(claims: list[Claim], ctx: _Context) -> list[Claim]:
     """A figure placed nowhere (a headline, a lead before any place is named) is about the
-    first place of the text; in a text that names no place but countries, a figure about an
-    incident of a rare kind (``incidents.RARE_KINDS``) is about the country it names most;
-    running totals stay unplaced."""
+    first place of the text; running totals stay unplaced. A figure about an incident of a
+    rare kind (``incidents.RARE_KINDS``) is about the country the text names most when the
+    text names no other place, or when its first place lies outside that country ("the
+    Russia Calling forum in Moscow", in a story on the chemical attack in Syria)."""
     place, country = ctx.first_place, ctx.main_country()
     if place is None and country is None:
         return claims
-    when = ctx.date_of(place) if place else ctx.published
+    abroad = place is None or (country is not None
+                               and country_of(place) not in (None, country))
     out = []
     for c in claims:
         if c.place is None and c.incident_kind != "total":
-            if place is not None:
-                c = replace(c, place=place, event_date=c.event_date or when,
-                            event=_event_key(place, c.event_date or when, c.incident_kind))
-            elif c.incident_kind in RARE_KINDS:
-                c = replace(c, place=country, event_date=c.event_date or when,
-                            event=_event_key(country, c.event_date or when, c.incident_kind))
+            if c.incident_kind in RARE_KINDS and country is not None and abroad:
+                where, when = country, ctx.published
+            else:
+                where, when = place, ctx.date_of(place) if place else None
+            if where is not None:
+                c = replace(c, place=where, event_date=c.event_date or when,
+                            event=_event_key(where, c.event_date or when, c.incident_kind))
         out.append(c)
     return out
 

@@ -20,8 +20,8 @@ Resolved expressions (``published`` = P):
 
 Announcement dates are not incident dates: a date directly after a saying verb ("Moscow said
 on Sunday", "said in a statement on Sunday", "told Reuters on Sunday") is flagged
-``incident=False``, as is a dateline at the very start of an article.  Years alone
-("in 2017") are not dates.
+``incident=False`` (not an attributive one: "says an August 21 attack killed..."), as is a
+dateline at the very start of an article.  Years alone ("in 2017") are not dates.
 """
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ _SAID_BEFORE_RE = re.compile(
     r"insisted|warned|wrote|tweeted)\b[^,;.]{0,45}$",
     re.IGNORECASE,
 )
+#: "says an August 21 attack killed...": after an article the date is what follows it names.
+_ATTRIBUTIVE_RE = re.compile(r"\b(?:an?|the)\s+$", re.IGNORECASE)
 _SINCE_RE = re.compile(r"\b(?:since|until|till|through|throughout|before|by)\s+(?:the\s+)?(?:end\s+of\s+)?$",
                        re.IGNORECASE)
 _INCIDENT_RE = re.compile(
@@ -175,7 +177,8 @@ def find_dates(sentence: str, published: date | None, *, dateline: bool = False)
             incident = False
         else:
             said = _SAID_BEFORE_RE.search(sentence, max(0, m.start() - 70), m.start())
-            if said and not _INCIDENT_RE.search(said.group(0)):
+            if said and not _INCIDENT_RE.search(said.group(0)) and not _ATTRIBUTIVE_RE.search(
+                    said.group(0)):
                 incident = False
         out.append(DateMention(m.start(), m.end(), resolved, incident,
                                coarse=bool(m.group("lm") or m.group("lp") or m.group("om")

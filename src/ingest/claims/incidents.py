@@ -36,7 +36,7 @@ from . import _scan
 RARE_KINDS = frozenset({"chemical"})
 
 _KINDS: tuple[tuple[str, str], ...] = (
-    ("chemical", r"chemical|sarin|chlorine|nerve\s+agents?|toxic\s+gas|poison(?:ous)?\s+gas"),
+    ("chemical", r"chemical|sarin|chlorine|nerve\s+agents?|toxic\s+gas|poison(?:ous)?\s+gas|gas\s+attacks?"),
     ("bombing", r"car[\s-]bombs?|suicide|bomb\s+attacks?|explosive\s+devices?|ieds?|"
                 r"booby[\s-]trap\w*|blasts?|explosions?|detonat\w+"),
     ("shelling", r"missile\s+strikes?|missiles?|rockets?|shell(?:s|ing|ed)|mortars?|"
@@ -72,14 +72,20 @@ _TOTAL = _scan.Folded(
     r"\b\w+\s+(?:days|weeks|months)\s+of\s+(?:air\s*strikes|raids|bombing|shelling|fighting)\b",
 )
 
+#: "among the worst attacks in the country's six-year war": the war is the comparison, the
+#: figure one incident's.
+_SUPERLATIVE_BEFORE = re.compile(r"\b(?:worst|deadliest|bloodiest|biggest|largest)\b[^,;]*$",
+                                 re.IGNORECASE)
+
 
 def incident_kind(sentence: str, *, totals: bool = True) -> str | None:
     """``total``, one of the kinds above, or None (``totals=False``: the kind alone)."""
     lowered = _scan.folded(sentence)
     if totals:
         pattern, subject = _TOTAL.scanner(sentence, lowered)
-        if pattern.search(subject):
-            return "total"
+        for m in pattern.finditer(subject):
+            if not _SUPERLATIVE_BEFORE.search(subject, max(0, m.start() - 50), m.start()):
+                return "total"
     pattern, subject = _ANY_KIND.scanner(sentence, lowered)
     if not pattern.search(subject):
         return None
