@@ -50,3 +50,13 @@ def test_incident_side(sentence, side):
     said = sentence.find("a monitor and rebels said")
     sources = [(said, len(sentence))] if said >= 0 else []
     assert incident_side(sentence, sources) == side
+
+
+@pytest.mark.parametrize("sentence", [
+    "An estimated 170000 people have been killed and millions displaced.",
+    "An estimated 170000 people have reportedly been killed and millions displaced.",
+])
+def test_a_war_toll_is_a_total_not_the_previous_sentences_place(sentence):
+    from ingest.claims import extract_claims
+    [toll, *_] = extract_claims("Air strikes hit the town of Akhtarin. " + sentence)
+    assert (toll.value, toll.incident_kind, toll.place) == (170000, "total", None)

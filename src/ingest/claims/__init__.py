@@ -375,7 +375,8 @@ def _sentence_claims(
 
 # "More than 300000 people have been killed": a toll this large, said in the perfect, runs
 # over a war, not one incident
-_PERFECT_TOLL_RE = re.compile(r"\b(?:ha(?:s|ve|d)\s+(?:been\s+)?(?:killed|died|claimed|left)|"
+_PERFECT_TOLL_RE = re.compile(r"\b(?:ha(?:s|ve|d)\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+ly\s+)?"
+                              r"(?:killed|died|claimed|left)|"
                               r"ha(?:s|ve|d)\s+lost\s+their\s+lives)\b", re.IGNORECASE)
 
 
