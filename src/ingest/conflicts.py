@@ -2,8 +2,9 @@
 
 Two claims are *comparable* when they speak of the same incident (the same place, or places
 that lie in one another at any depth, a place the gazetteer lacks lying in its ``area``; or
-two places each named in the other claim's article, one of them a minor place; or, for a
-rare kind of incident, a place and its country (``same_place``, ``same_country``); dates (``claim_date``: the event's, else the publication's, else the day
+two places each named in the other claim's article, one of them a minor place; or a place
+and its country, for a country's figure about a rare kind of incident (``same_place``,
+``same_country``); dates (``claim_date``: the event's, else the publication's, else the day
 stored) at most ``window_days`` apart, or a few days for rare kinds (``KIND_WINDOWS``); no
 different kind of incident named: a shelling is not an air strike, a chemical attack may
 be named by its delivery, and a running total is only compared with totals; no different

@@ -31,12 +31,15 @@ from . import _scan
 #: Kinds of incident rare enough that one named by its country and day is identified: "the
 #: chemical attack that killed more than 1,400 people on August 21" is the one in Eastern
 #: Ghouta, though the text names no town. A figure of such a kind that its text places
-#: nowhere else is about the country its text names most (``claims._place_titles``); for
-#: other kinds a country is too wide to tell one day's incidents apart.
+#: nowhere else, or only at a first place abroad, is about the country its text names most
+#: (``claims._place_titles``), and is compared with figures anywhere in that country
+#: (``conflicts.same_country``); for other kinds a country is too wide to tell one day's
+#: incidents apart.
 RARE_KINDS = frozenset({"chemical"})
 
 _KINDS: tuple[tuple[str, str], ...] = (
-    ("chemical", r"chemical|sarin|chlorine|nerve\s+agents?|toxic\s+gas|poison(?:ous)?\s+gas|gas\s+attacks?"),
+    ("chemical", r"chemical|sarin|chlorine|nerve\s+agents?|toxic\s+gas|poison(?:ous)?\s+gas|"
+                 r"gas\s+attacks?"),
     ("bombing", r"car[\s-]bombs?|suicide|bomb\s+attacks?|explosive\s+devices?|ieds?|"
                 r"booby[\s-]trap\w*|blasts?|explosions?|detonat\w+"),
     ("shelling", r"missile\s+strikes?|missiles?|rockets?|shell(?:s|ing|ed)|mortars?|"
