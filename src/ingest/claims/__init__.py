@@ -221,12 +221,13 @@ def _place_titles(claims: list[Claim], ctx: _Context) -> list[Claim]:
     place, country = ctx.first_place, ctx.main_country()
     if place is None and country is None:
         return claims
-    abroad = place is None or (country is not None
-                               and country_of(place) not in (None, country))
+    # no place named, or the first one abroad: a rare kind's figure goes by the country
+    by_country = place is None or (country is not None
+                                   and country_of(place) not in (None, country))
     out = []
     for c in claims:
         if c.place is None and c.incident_kind != "total":
-            if c.incident_kind in RARE_KINDS and country is not None and abroad:
+            if c.incident_kind in RARE_KINDS and country is not None and by_country:
                 where, when = country, ctx.published
             else:
                 where, when = place, ctx.date_of(place) if place else None
