@@ -27,7 +27,7 @@ touched. The schema is the one ``ingest`` creates (``get_engine``); rows go in w
 multi-row inserts. PostgreSQL gets ``VACUUM ANALYZE`` after loading, as autovacuum would do
 on a live database; SQLite gets nothing the service does not do itself (no ``ANALYZE``).
 
-Distributions: the 136 places of the gazetteer with Zipf popularity (the busiest, Aleppo,
+Distributions: the places of the curated gazetteer with Zipf popularity (the busiest, Aleppo,
 about a sixth of all claims; it has 29 districts and towns within it), the measure, subject
 and incident-kind mix and the claims per article (8.6 on average) of ``extract_claims`` over
 the 804 FA-KES articles, 40 outlets, about 3 articles per incident, 12 % of articles revised
@@ -51,7 +51,6 @@ from bisect import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -62,7 +61,7 @@ from sqlmodel import Session  # noqa: E402
 
 from ingest import pipeline, review, store  # noqa: E402
 from ingest.claims import Claim  # noqa: E402
-from ingest.claims.places import KINDS, neighbourhood  # noqa: E402
+from ingest.claims.places import curated, neighbourhood  # noqa: E402
 from ingest.db import get_engine, open_engine  # noqa: E402
 from ingest.extract import ExtractedArticle  # noqa: E402
 from ingest.models import (  # noqa: E402
@@ -123,18 +122,9 @@ VERBS = {"killed": "were killed", "injured": "were injured", "casualties": "casu
          "missing": "are missing", "shot_down": "were shot down", None: "were reported"}
 
 
-def _display_names() -> dict[str, str]:
-    """Place key -> its first spelling in the gazetteer."""
-    names = {}
-    gazetteer = resources.files("ingest.claims").joinpath("places.txt").read_text("utf-8")
-    for line in gazetteer.splitlines():
-        if line.strip() and not line.startswith("#"):
-            key, _kind, variants, *_parent = (part.strip() for part in line.split("|"))
-            names[key] = variants.split(";")[0].strip()
-    return names
-
-
-NAMES = _display_names()
+#: Place key -> its first spelling, for the places of the curated gazetteer (the generated
+#: GeoNames localities are left out, so the history is the one earlier runs measured).
+NAMES = curated().names
 
 
 class Weighted:
@@ -153,7 +143,7 @@ def _zipf(values: list, exponent: float = 1.0) -> Weighted:
 
 
 def _places_by_popularity() -> list[str]:
-    rest = sorted(set(KINDS) - set(BUSIEST))
+    rest = sorted(set(NAMES) - set(BUSIEST))
     random.Random(7).shuffle(rest)
     return BUSIEST + rest
 
@@ -394,7 +384,8 @@ class History:
         """A new article of about ten figures about one of today's or yesterday's incidents."""
         rng = self.rng
         incident = rng.choice(self.incidents)
-        near = sorted(neighbourhood(incident.place) - {incident.place}) or [self.place(rng)]
+        near = sorted((neighbourhood(incident.place) - {incident.place}) & NAMES.keys()) or [
+            self.place(rng)]
         here, there = NAMES[incident.place], NAMES[rng.choice(near)]
         days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
         weekday = days[incident.day.weekday()]

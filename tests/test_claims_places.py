@@ -355,3 +355,10 @@ def test_a_rare_kind_is_not_placed_abroad(first_place, place):
             f"Syria killed more than 1,400 people. Putin spoke {first_place} on Wednesday.")
     [c] = extract_claims(text, published=date(2013, 10, 2))
     assert (c.place, c.incident_kind, c.event_date) == (place, "chemical", date(2013, 8, 21))
+
+
+def test_the_curated_gazetteer_alone_keeps_its_spellings():
+    from ingest.claims.places import KINDS, curated
+    gazetteer = curated()
+    assert gazetteer.names["eastern_ghouta"] == "Eastern Ghouta"
+    assert "sarmin" in KINDS and "sarmin" not in gazetteer.kinds  # generated, not curated

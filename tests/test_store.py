@@ -117,9 +117,12 @@ def test_comparable_candidates_read_a_date_range_of_their_index(sqlite_lookups):
     stored(session, version)
     plans = _plans(session, lambda: store.comparable_candidates(
         session=session, claim=new_claim(), window_days=1))
-    assert len(plans) == 6, plans
-    for column, (by_event, published, by_stored) in zip(("place", "area"),
-                                                         (plans[:3], plans[3:]), strict=True):
+    assert len(plans) == 9, plans  # by place, by area, and the country's rare kinds
+    for plan in plans[6:]:  # few: a country's figures of a rare kind
+        assert "USING INDEX ix_figure_claim_place_kind_date (place=? AND incident_kind=? AND " \
+            "event_date" in plan, plan
+    for column, (by_event, published, by_stored) in zip(
+            ("place", "area"), (plans[:3], plans[3:6]), strict=True):
         index = f"USING INDEX ix_figure_claim_{column}_measure_dates ({column}=? AND measure=?"
         assert f"{index} AND event_date>? AND event_date<?)" in by_event, by_event
         # no event date (IS NULL is an equality in the plan): by publication date, else by
@@ -199,9 +202,10 @@ def test_comparable_candidates_of_a_rare_kind_reach_across_its_country(lookups):
     ghouta = stored(session, version, place="eastern_ghouta", kind="chemical")
     stored(session, version, place="beirut", kind="chemical")
     national_shelling = stored(session, version, place="syria", kind="shelling")
-    city = new_claim()  # candidates go by place: ``conflicts.comparable`` checks the kinds
+    city = new_claim()  # of any kind (``conflicts.comparable`` checks the kinds), but only a
+    # country's figures of a rare kind are about an incident
     found = store.comparable_candidates(session=session, claim=city, window_days=1)
-    assert [c.id for c in found] == [country.id, national_shelling.id]
+    assert [c.id for c in found] == [country.id]
     national = new_claim()
     national.place, national.incident_kind = "syria", "chemical"
     found = store.comparable_candidates(session=session, claim=national, window_days=1)

@@ -308,11 +308,11 @@ def _linked_event(*, session: Session, claim: Claim, window_days: int,
     return event
 
 
-def _candidates_query(column, dates: str | None):
+def _candidates_query(column, dates: str | None, *, kinds: bool = False):
     """Current claims of some measures at some places (``column``: place or area), by
     ``dates``, as ``conflicts.claim_date`` dates a claim: ``event`` (an event date in the
     range), ``published`` (no event date, published in the range), ``stored`` (neither
-    date, stored in the range), or None (any dates).
+    date, stored in the range), or None (any dates); ``kinds``: only of some incident kinds.
 
     Each is one range scan of an index ((place | area), measure, event_date, published_at,
     created_at); one "BETWEEN ... OR IS NULL" would scan every date, and claims without an
@@ -323,6 +323,8 @@ def _candidates_query(column, dates: str | None):
         .where(col(FigureClaim.superseded).is_(False))
         .where(col(column).in_(bindparam("places", expanding=True)))
     )
+    if kinds:
+        query = query.where(col(FigureClaim.incident_kind).in_(bindparam("kinds", expanding=True)))
     in_range = (bindparam("low"), bindparam("high"))
     if dates == "event":
         return query.where(col(FigureClaim.event_date).between(*in_range))
@@ -342,6 +344,9 @@ _CANDIDATES = {
     for column in (FigureClaim.place, FigureClaim.area)
     for dates in ("event", "published", "stored", None)
 }
+#: A country's figures of some kinds only (``conflicts.same_country``).
+_CANDIDATES |= {("country", dates): _candidates_query(FigureClaim.place, dates, kinds=True)
+                for dates in ("event", "published", "stored", None)}
 
 
 def comparable_candidates(
@@ -361,21 +366,26 @@ def comparable_candidates(
     # claim's article names this claim's place is for ``conflicts.same_place`` to check);
     # and claims about places the gazetteer lacks that their texts put within this one
     around = neighbourhood(claim.place, claim.area)
-    # and a rare kind's figures placed by their country (``conflicts.same_country``)
+    # and a rare kind's figures placed by their country, the only country figures that are
+    # about an incident (``conflicts.same_country``); a country's rare-kind figure meets
+    # figures anywhere in it
     country = country_of(claim.place, claim.area)
-    if country is not None:
-        around.add(country)
-        if is_country(claim.place) and claim.incident_kind in RARE_KINDS:
-            around |= places_in(country)
+    national = {country} if country is not None and country != claim.place else set()
+    if is_country(claim.place) and claim.incident_kind in RARE_KINDS:
+        around |= places_in(claim.place)
     places = around | set((claim.setting or "").split())
     when = claim_date(claim)
     window = timedelta(days=kind_window(claim.incident_kind, window_days))
-    key = (frozenset(measures), frozenset(places), frozenset(around), when, window)
+    key = (frozenset(measures), frozenset(places), frozenset(around), frozenset(national),
+           when, window)
     if cache is not None and key in cache:
         return [row for row in cache[key] if row.id != claim.id]
     found: dict[int, FigureClaim] = {}
-    for column, names in (("place", places), ("area", around)):
-        params = {"measures": sorted(measures), "places": sorted(names)}
+    for column, names in (("place", places), ("area", around), ("country", national)):
+        if not names:
+            continue
+        params = {"measures": sorted(measures), "places": sorted(names),
+                  "kinds": sorted(RARE_KINDS)}
         if when is None:
             lookups = [_CANDIDATES[column, None]]
         else:

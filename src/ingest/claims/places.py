@@ -49,11 +49,12 @@ class Gazetteer:
     parents: dict[str, str]  # key -> the key of the place it lies in
     countries: dict[str, str]  # key -> the key of its country
     cased: set[str]  # variants that only count when capitalised in the text
+    names: dict[str, str]  # key -> its first variant, as written
 
 
 def _parse(text: str) -> Gazetteer:
     """The gazetteer in ``text`` (the format of places.txt)."""
-    gazetteer = Gazetteer({}, {}, {}, {}, set())
+    gazetteer = Gazetteer({}, {}, {}, {}, set(), {})
     country = None
     for line in text.splitlines():
         line = line.strip()
@@ -72,6 +73,7 @@ def _parse(text: str) -> Gazetteer:
         for name in names.split(";"):
             if name.strip():
                 gazetteer.variants[_norm(name)] = key
+                gazetteer.names.setdefault(key, name.strip())
     return gazetteer
 
 
@@ -97,6 +99,7 @@ def _merge(curated: Gazetteer, generated: Gazetteer) -> Gazetteer:
         if parent is not None and parent not in curated.kinds:
             raise ValueError(f"generated gazetteer: {key}'s parent {parent} is not curated")
         curated.kinds[key] = generated.kinds[key]
+        curated.names[key] = generated.names[key]
         if parent is not None:
             curated.parents[key] = parent
         if key in generated.countries:
@@ -111,6 +114,11 @@ def _read(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
+def curated() -> Gazetteer:
+    """The curated gazetteer alone (``places.txt``), without the generated places."""
+    return _parse(_read("places.txt"))
+
+
 def _norm(name: str) -> str:
     return re.sub(r"[\s\-'’]+", " ", name.strip().lower()).strip()
 
@@ -121,7 +129,7 @@ def _variant_regex(name: str) -> str:
     return r"[\s\-]?".join(parts)
 
 
-_GAZETTEER = _checked(_merge(_parse(_read("places.txt")), _parse(_read("places_geonames.txt"))))
+_GAZETTEER = _checked(_merge(curated(), _parse(_read("places_geonames.txt"))))
 VARIANTS, KINDS, PARENTS, COUNTRIES = (
     _GAZETTEER.variants, _GAZETTEER.kinds, _GAZETTEER.parents, _GAZETTEER.countries)
 _CASED = frozenset(_GAZETTEER.cased)
