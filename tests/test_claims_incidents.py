@@ -21,6 +21,23 @@ from ingest.claims.incidents import incident_kind, incident_side
     ("Over the past week 40 people were killed in the province.", "total"),
     ("More than 100000 people have been killed in the conflict so far.", "total"),
     ("Some 300000 people have died in Syria's civil war.", "total"),
+    # periods shorter than a war: hours, days, a weekend, since a date or an event
+    ("25 civilians were killed in rocket attacks on the city during the past 24 hours.", "total"),
+    ("At least 45 people have been killed in the last 24 hours, monitors said.", "total"),
+    ("24 hours of bombardment in the city kills 45", "total"),
+    ("The army said rebel bombardment of the city killed 84 in three days.", "total"),
+    ("In recent days 57 civilians were killed.", "total"),
+    ("Hundreds were killed in a week of intense bombing.", "total"),
+    ("The death toll over the whole weekend was at least 44.", "total"),
+    ("Over 350 civilians have been killed since a truce collapsed on September 19.", "total"),
+    ("Air raids since late September have killed hundreds of civilians.", "total"),
+    ("Eighteen Russian soldiers have been killed in the Syrian conflict.", "total"),
+    ("The NGO put the total death toll at more than 470000.", "total"),
+    # the war only describes who speaks, or what the incident was the first of
+    ("The Observatory, which monitors Syria's five-year conflict, said air strikes killed 26.",
+     "airstrike"),
+    ("It was the first car bomb to hit the town since the outbreak of the war, killing two.",
+     "bombing"),
     ("Five people were killed.", None),
     ("The gas attack killed 58 people.", "chemical"),
     # a superlative makes the war the comparison: one incident's figure, not the war's

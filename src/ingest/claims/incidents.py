@@ -10,8 +10,11 @@ say it of air strikes and of shelling alike). ``None`` when the sentence names n
 
 ``total``: a cumulative figure over a period rather than one incident ("since 2011", "since
 the start of the war", "so far this year", "the war has killed", "since then", "the five-year
-conflict", "seven days of airstrikes", "over the past week"). Totals are only compared
-with totals.
+conflict", "seven days of airstrikes", "over the past week", "during the past 24 hours", "in
+three days", "over the whole weekend", "since a truce collapsed", "since late September", "the
+total death toll"). Not when the war only describes who speaks ("the Observatory, which
+monitors Syria's five-year conflict") or what the incident is the first or worst of ("the
+first car bomb since the outbreak of the war"). Totals are only compared with totals.
 
 ``side``: who carried the incident out, when the sentence says so and names only one side:
 ``rebels`` (rebels, opposition, named rebel groups; not "terrorists", which state media say of
@@ -57,28 +60,41 @@ _TOTAL = _scan.Folded(
     r"(?:19|20)\d\d\b|\bso\s+far\s+this\s+(?:year|month)\b|\bto\s+date\b|"
     r"\b(?:the|six-year|five-year|seven-year|civil)\s+(?:civil\s+)?(?:war|conflict)\s+"
     r"(?:has|have|had)\b|\b(?:war|conflict)\s+(?:that|which)\s+(?:has|have|had|began|started)"
-    r"\b|\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?)\b|"
+    r"\b|\b(?:over|in|during|within)\s+the\s+(?:past|last|previous)\s+(?:[\w-]+\s+)?"
+    r"(?:hours?|days?|weeks?|months?|years?)\b|"
+    r"\bin\s+recent\s+(?:days|weeks|months)\b|"
+    r"\bin\s+(?:two|three|four|five|six|seven|ten|\d+)\s+(?:days|weeks|months)\b|"
+    r"\b(?:in|over)\s+(?:a|the)\s+(?:whole\s+|entire\s+)?(?:week|weekend|month)\s+of\b|"
+    r"\bover\s+the\s+(?:whole\s+|entire\s+)?(?:weekend|week|month)\b|"
+    r"\btotal\s+(?:death\s+)?toll\b|\bthe\s+(?:death\s+)?toll\s+(?:includes|over|since)\b|"
+    r"\bthe\s+deaths\s+include\b|"
+    r"\bsince\s+(?:early|late|mid)[\s-](?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b|"
     r"\bcumulative\b|\bsince\s+then\b|\b(?:has|have|had)\s+since\b|"
     r"\bsince\s+(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|"
     r"weekend|month)\b|\b(?:deadliest|bloodiest)\s+(?:day|week|month|year)\b|"
     r"\b(?:escalating|ongoing|renewed|continuing)\s+(?:bombing\s+|air\s+|military\s+)?"
     r"(?:campaign|offensive)\b|\b(?:campaign|offensive)\s+(?:that|which)\s+(?:began|started)\b|"
-    r"\bsince\s+the\s+(?:[\w-]+\s+){0,6}?(?:began|started|erupted|was\s+launched)\b|"
+    r"\bsince\s+(?:the|a|an)\s+(?:[\w.-]+\s+){0,6}?(?:began|started|erupted|was\s+launched|"
+    r"collapsed|broke\s+down|ended|took\s+effect)\b|"
     r"\bsince\s+(?:it|they|the\s+(?:group|regime|army|militants|rebels))\s+(?:\w+\s+)?"
     r"(?:declared|began|started|launched|took|seized|captured|entered|arrived)\b|"
     r"\bsince\s+the\s+(?:conflict|war|uprising|revolution|crisis)\b|"
     r"\bthroughout\s+the\s+(?:war|conflict|country)\b|"
-    r"\b(?:killed|died|dead)\s+(?:in|during)\s+(?:the\s+|\w+['’]?s\s+)?(?:\w+-year\s+)?"
+    r"\b(?:killed|died|dead)\s+(?:in|during)\s+(?:the\s+)?(?:\w+['’]?s?\s+)?(?:\w+-year\s+)?"
     r"(?:civil\s+)?(?:war|conflict|uprising)\b|"
     r"\b(?:\w+-year|years-long)\s+(?:civil\s+)?(?:war|conflict)\b|"
     r"\b(?:war|conflict)\s+in\s+\w+\s+(?:has|have|had)\b|"
-    r"\b\w+\s+(?:days|weeks|months)\s+of\s+(?:air\s*strikes|raids|bombing|shelling|fighting)\b",
+    r"\b[\w-]+\s+(?:hours|days|weeks|months)\s+of\s+(?:air\s*strikes|raids|bombing|"
+    r"bombardment|shelling|fighting|clashes|violence)\b",
 )
 
-#: "among the worst attacks in the country's six-year war": the war is the comparison, the
-#: figure one incident's.
-_SUPERLATIVE_BEFORE = re.compile(r"\b(?:worst|deadliest|bloodiest|biggest|largest)\b[^,;]*$",
-                                 re.IGNORECASE)
+#: "among the worst attacks in the country's six-year war", "the first blast since the war
+#: began": the war is the comparison, the figure one incident's; "the Observatory, which
+#: monitors Syria's five-year conflict": the war describes the monitor.
+_SUPERLATIVE_BEFORE = re.compile(
+    r"\b(?:worst|deadliest|bloodiest|biggest|largest|first)\b[^,;]*$"
+    r"|\bmonitor(?:s|ing)?\s+(?:[\w'’]+\s+){0,2}$", re.IGNORECASE)
 
 
 def incident_kind(sentence: str, *, totals: bool = True) -> str | None:
