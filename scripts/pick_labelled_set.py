@@ -86,9 +86,9 @@ def main() -> None:
     with args.fakes.open(encoding="utf-8", errors="replace") as handle:
         rows = list(csv.DictReader(handle))
     rng = random.Random(args.seed)
+    picked = [pick(run, rng, args.per_cluster) for run in clusters(rows, used_ids(but=args.out))]
     articles = []
-    for number, run in enumerate(r for r in (pick(run, rng, args.per_cluster)
-                                             for run in clusters(rows, used_ids(but=args.out))) if r):
+    for number, run in enumerate(run for run in picked if run):
         first = min(_published(r["date"]) for r in run)
         for row in sorted(run, key=lambda r: r["unit_id"]):
             articles.append({

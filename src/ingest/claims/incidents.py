@@ -92,7 +92,7 @@ _TOTAL = _scan.Folded(
 #: "among the worst attacks in the country's six-year war", "the first blast since the war
 #: began": the war is the comparison, the figure one incident's; "the Observatory, which
 #: monitors Syria's five-year conflict": the war describes the monitor.
-_SUPERLATIVE_BEFORE = re.compile(
+_NOT_A_TOTAL_BEFORE = re.compile(
     r"\b(?:worst|deadliest|bloodiest|biggest|largest|first)\b[^,;]*$"
     r"|\bmonitor(?:s|ing)?\s+(?:[\w'’]+\s+){0,2}$", re.IGNORECASE)
 
@@ -103,7 +103,7 @@ def incident_kind(sentence: str, *, totals: bool = True) -> str | None:
     if totals:
         pattern, subject = _TOTAL.scanner(sentence, lowered)
         for m in pattern.finditer(subject):
-            if not _SUPERLATIVE_BEFORE.search(subject, max(0, m.start() - 50), m.start()):
+            if not _NOT_A_TOTAL_BEFORE.search(subject, max(0, m.start() - 50), m.start()):
                 return "total"
     pattern, subject = _ANY_KIND.scanner(sentence, lowered)
     if not pattern.search(subject):
