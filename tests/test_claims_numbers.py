@@ -233,6 +233,20 @@ def test_page_furniture_times_and_ages_are_not_figures(sentence):
     ("29 Syria Rebels Dead in Fighting for Key Aleppo Road", [("29", "killed", "rebels")]),
     ("In a corridor outside lay another five bodies.", [("five", None, "people")]),
     ("Idlib is home to a pre-war population of 1.5 million.", [("1.5 million", None, None)]),
+    # FA-KES sentences (tests/claims_devset, tests/claims_validation): a noun the lexicon
+    # lacks counts people when only people suffer the measure; lists without commas; a
+    # subset after "including" suffers what its group does; "lost", "execute"
+    ("22 children 6 teachers killed in Russian Syrian airstrikes near schools in Idlib",
+     [("22", "killed", "children"), ("6", "killed", "teachers")]),
+    ("The heavy fighting claimed the lives of 129 loyalists and 116 rebels.",
+     [("129", "killed", "soldiers"), ("116", "killed", "rebels")]),
+    ("An air raid has hit a village killing civilians including three children.",
+     [("three", "killed", "children")]),
+    ("ISIS also lost 15 fighters in the attack the monitor said.",
+     [("15", "killed", "fighters")]),
+    ("ISIL Terrorists Execute 24 Civilians after Seizing Syria Village",
+     [("24", "killed", "civilians")]),
+    ("Warplanes hit the town including two schools.", [("two", None, "buildings")]),
     ("thousands of people from government-besieged areas were stranded",
      [("thousands", None, "people")]),
 ])

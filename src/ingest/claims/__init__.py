@@ -437,6 +437,12 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
             if (measure is None and previous and previous.measure and not previous.mention.unit
                     and lexicon.compatible(previous.measure, subject)):
                 measure = previous.measure
+            if measure is None and (at := _SUBSET_BEFORE_RE.search(
+                    text, max(0, m.start - 20), m.start)):
+                # "killing civilians including three children": a subset of the group the
+                # clause before counts suffers what that group does
+                measure = lexicon.find_measure(triggers, breaks, at.start(), at.start(),
+                                               lower, upper, subject)
         if own and subject_text and subject_text.lower().endswith("casualties"):
             measure = "casualties"  # "dozens of casualties": the noun names the measure
         if measure and _POPULATION_RE.search(text, max(0, m.start - 45), m.start):
@@ -456,9 +462,12 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
     for fig, following in reversed(list(zip(figures, figures[1:], strict=False))):
         # "30 soldiers and 39 fighters had been killed", "Five civilians including three
         # children were killed": a measure-less figure joined to the next one shares its measure
+        # "22 children 6 teachers killed": a list whose commas the text has lost
         between = text[fig.end:following.mention.start]
+        listed = bool(fig.subject_text) and between.strip(" ,").lower() == (
+            fig.subject_text.lower())
         if (fig.measure is None and not fig.mention.unit and following.measure
-                and len(between) <= 45 and _JOINED_RE.search(between)
+                and len(between) <= 45 and (listed or _JOINED_RE.search(between))
                 and lexicon.compatible(following.measure, fig.subject)):
             fig.measure = following.measure
     _across_asides(text, figures, triggers, breaks)
@@ -466,6 +475,8 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
 
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+_SUBSET_BEFORE_RE = re.compile(r"\b(?:including|among\s+them|among\s+whom)\s+$",
+                               re.IGNORECASE)
 _POPULATION_RE = re.compile(
     r"\b(?:population|populated|home)\s+(?:of|to)\s+(?:(?:an?|some|about|around|roughly|nearly|"
     r"estimated|pre-war|prewar|more|than|over)\s+)*$", re.IGNORECASE)

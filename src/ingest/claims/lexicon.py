@@ -32,6 +32,7 @@ SUBJECTS: dict[str, tuple[str, ...]] = {
         "soldiers", "soldier", "servicemen", "serviceman", "service members", "servicemembers",
         "troops", "troopers", "military personnel", "army personnel", "personnel", "conscripts",
         "reservists", "paratroopers", "marines", "officers", "army officers", "recruits",
+        "loyalists",
     ),
     "fighters": ("fighters", "fighter", "combatants", "gunmen", "gunman"),
     "rebels": ("rebels", "rebel", "insurgents", "opposition fighters"),
@@ -98,6 +99,14 @@ PERSONS = frozenset({
     "protesters", "relatives",
 })
 PROJECTILES = frozenset({"missiles", "drones"})
+#: Plain nouns the lexicon does not map that still do not count people: groups of them,
+#: and places ("two pro-opposition groups claimed ... an attack that killed dozens").
+_NOT_PEOPLE = frozenset({
+    "groups", "factions", "organisations", "organizations", "agencies", "countries", "nations",
+    "states", "parties", "sides", "brigades", "battalions", "units", "divisions", "areas",
+    "sites", "positions", "targets", "districts", "neighbourhoods", "neighborhoods",
+    "provinces", "cities", "points", "locations", "fronts", "times", "years", "days",
+})
 
 _NOUN_TO_SUBJECT = {noun: key for key, nouns in SUBJECTS.items() for noun in nouns}
 
@@ -107,7 +116,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "killed", "killing", "kill", "kills", "died", "dies", "die", "dead", "death", "deaths",
         "death toll", "toll", "lost their lives", "lost his life", "martyred", "martyrs",
         "massacred", "executed", "slain", "perished", "fatalities", "bodies", "lives",
-        "among the dead", "gassed", "gassing",
+        "among the dead", "gassed", "gassing", "execute", "executes", "executing", "lost",
     ),
     "injured": (
         "injured", "injuring", "injure", "injures", "injuries", "injury", "wounded", "wounding",
@@ -302,8 +311,13 @@ def _quoting_words(sentence: str, at: int) -> bool:
 
 
 def resolve(raw: str, subject: str | None) -> str | None:
-    """The canonical measure of trigger ``raw`` said of ``subject`` (None = does not fit)."""
-    person = subject is None or subject in PERSONS
+    """The canonical measure of trigger ``raw`` said of ``subject`` (None = does not fit).
+
+    A counted noun the lexicon does not know is taken to be people when the trigger is one
+    only people suffer ("six teachers killed", "five patients injured"): the things a toll
+    might count (buildings, vehicles, missiles...) are all known."""
+    person = subject is None or subject in PERSONS or (
+        subject not in SUBJECTS and subject not in _NOT_PEOPLE)
     projectile = subject in PROJECTILES
     if raw == "arrested" and subject in _TAKEN:
         return "seized"
