@@ -340,11 +340,11 @@ def explain_miss(pair: dict, a, b, *, window_days: int) -> str:
         reason = "subject"
     elif not rules.same_place(a, b):
         reason = "place"
-    elif not rules.same_incident(a, b, window_days=window_days):
+    elif not rules.same_incident(a, b, window_days=window_days, strict=True):
         reason = "date"
     elif not rules.same_kind(a, b):
         reason = "kind/side"
-    elif not rules.same_figure(a, b, window_days=window_days):
+    elif not rules.same_figure(a, b, window_days=window_days, strict=True):
         reason = "figure (unit or nationality)"
     elif not rules.comparable(a, b, window_days=window_days):
         reason = "same text"
