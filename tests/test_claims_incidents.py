@@ -33,6 +33,16 @@ from ingest.claims.incidents import incident_kind, incident_side
     ("Air raids since late September have killed hundreds of civilians.", "total"),
     ("Eighteen Russian soldiers have been killed in the Syrian conflict.", "total"),
     ("The NGO put the total death toll at more than 470000.", "total"),
+    # FA-KES sentences (tests/claims_devset, tests/claims_fresh): since a day, overall, in
+    # several incidents, plural strikes that have killed
+    ("More than 520 US airstrikes since 21 May have killed between 229 and 425 civilians "
+     "overall.", "total"),
+    ("Fifteen others were killed in two more incidents of violence.", "total"),
+    ("The strikes have killed 122 civilians he said.", "total"),
+    ("An offensive that has left dozens dead.", "total"),
+    ("An air strike has killed 12 people in Idlib.", "airstrike"),
+    ("Rebel shelling killed two civilians in the city that has been divided since July "
+     "2012.", "shelling"),
     # the war only describes who speaks, or what the incident was the first of
     ("The Observatory, which monitors Syria's five-year conflict, said air strikes killed 26.",
      "airstrike"),

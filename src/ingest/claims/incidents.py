@@ -11,8 +11,9 @@ say it of air strikes and of shelling alike). ``None`` when the sentence names n
 ``total``: a cumulative figure over a period rather than one incident ("since 2011", "since
 the start of the war", "so far this year", "the war has killed", "since then", "the five-year
 conflict", "seven days of airstrikes", "over the past week", "during the past 24 hours", "in
-three days", "over the whole weekend", "since a truce collapsed", "since late September", "the
-total death toll"). Not when the war only describes who speaks ("the Observatory, which
+three days", "over the whole weekend", "since a truce collapsed", "since late September",
+"since 21 May", "overall", "in two more incidents", "the strikes have killed", "the total death
+toll"). Not when the war only describes who speaks ("the Observatory, which
 monitors Syria's five-year conflict") or what the incident is the first or worst of ("the
 first car bomb since the outbreak of the war"). Totals are only compared with totals.
 
@@ -55,6 +56,8 @@ _KINDS: tuple[tuple[str, str], ...] = (
 _KIND_RES = tuple((kind, _scan.Folded(rf"\b(?:{pattern})\b")) for kind, pattern in _KINDS)
 # Speed: one search for any kind's word first; most sentences name none
 _ANY_KIND = _scan.Folded(rf"\b(?:{'|'.join(pattern for _, pattern in _KINDS)})\b")
+_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+          r"december)\b")
 _TOTAL = _scan.Folded(
     r"\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|onset)\b|\bsince\s+(?:march\s+)?"
     r"(?:19|20)\d\d\b|\bso\s+far\s+this\s+(?:year|month)\b|\bto\s+date\b|"
@@ -86,7 +89,12 @@ _TOTAL = _scan.Folded(
     r"\b(?:\w+-year|years-long)\s+(?:civil\s+)?(?:war|conflict)\b|"
     r"\b(?:war|conflict)\s+in\s+\w+\s+(?:has|have|had)\b|"
     r"\b[\w-]+\s+(?:hours|days|weeks|months)\s+of\s+(?:air\s*strikes|raids|bombing|"
-    r"bombardment|shelling|fighting|clashes|violence)\b",
+    r"bombardment|shelling|fighting|clashes|violence)\b|"
+    rf"\bsince\s+(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}\b)|\boverall\b|"
+    r"\bin\s+(?:two|three|four|five|several|separate|multiple)\s+(?:more\s+|other\s+|separate\s+)?"
+    r"(?:incidents|attacks|strikes|raids)\b|"
+    r"\b(?:strikes|airstrikes|air\s+strikes|raids|air\s+raids|attacks|bombardment|offensive|"
+    r"campaign)\s+(?:that\s+|which\s+)?(?:have|has)\s+(?:so\s+far\s+)?(?:killed|left|claimed)\b",
 )
 
 #: "among the worst attacks in the country's six-year war", "the first blast since the war
