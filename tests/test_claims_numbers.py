@@ -143,6 +143,8 @@ def test_hedged_absence_is_not_zero(sentence):
         "The other building, the hostel No. 28, was fully intact.",
         "workers remove the rubble of vocational school 19 destroyed by shelling",
         "under UN Resolution 2254",
+        "Resolution 2254 was adopted unanimously.",
+        "Route 66 was closed to traffic.",
         "the G20 summit",
         "the COVID-19 pandemic",
         "a Su-24 bomber",

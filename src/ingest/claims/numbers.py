@@ -232,6 +232,9 @@ _ID_NOUNS = (
     "protocol|session|round|stage|category|terminal|code|tier|number|dormitory|bus|train|"
     "line|lane|track|district|channel|no|nr|nos"
 )
+#: Identifier nouns after which a number is a name even before "was" or "were" (after the
+#: others it may count: "at the checkpoint 12 were killed", in texts that lost their commas).
+_NAMING_NOUNS = "resolution|route|highway|article|flight|chapter|paragraph|terminal|protocol"
 #: An age in digits or words ("12", "eight", "sixty-five").
 _AGE = (rf"(?:\d+|(?:{'|'.join(TENS)})(?:[\s-](?:{'|'.join(u for u in UNITS if UNITS[u] < 10)}))?"
         rf"|(?:{'|'.join(sorted(UNITS, key=len, reverse=True))}))\b")
@@ -270,6 +273,8 @@ _NON_FIGURE_RE = re.compile("|".join(
         # identifiers: "No. 47", "hostel no. 47", "school 19", "Resolution 2254", "#5"
         r"(?i:\b(?:no|nr|nos|number)\.\s*\d+[A-Za-z]?\b)",
         r"#\s?\d+\b",
+        # names that never count what follows ("Resolution 2254 was adopted")
+        rf"(?i:\b(?:{_NAMING_NOUNS})\s+\d+[A-Za-z]?\b)",
         rf"(?i:\b(?:{_ID_NOUNS})s?\.?\s+\d+[A-Za-z]?\b(?:(?:\s*,\s*|\s+and\s+|\s+)\d{{3,}}\b)*)"
         rf"(?!\s*(?:%|per\s*cent|percent|"
         rf"(?:of\s+)?(?:people|persons|civilians|soldiers|children|were|was|have|had)|meters|metres|"
