@@ -1,11 +1,14 @@
 """Claims quality on the labelled development set, and review load on the whole FA-KES corpus.
 
     python bench/claims_quality.py [--fakes PATH] [--devset DIR] [--errors]
+        [--conflict-errors] [--conflict-summary]
 
 Prints: value precision/recall/F1; value+bound F1; subject and measure accuracy; event-link
 pairwise precision; conflict-pair recall and precision; review items per 100 articles over
 all of FA-KES (skipped, with a note, when the corpus is not at PATH); sentences per second.
-``--errors`` lists the misses, false alarms and wrong fields.
+``--errors`` lists the misses, false alarms and wrong fields; ``--conflict-errors`` says why
+each labelled conflict was missed and which pairs shown together are not one figure;
+``--conflict-summary`` only counts them (for the sets whose errors are not to be read).
 """
 
 from __future__ import annotations
@@ -19,7 +22,15 @@ from pathlib import Path
 
 from ingest.claims import extract_claims
 from ingest.claims.sentences import split_text
-from ingest.evaluate import Document, load_devset, run_conflicts, score, score_conflicts
+from ingest.evaluate import (
+    Document,
+    load_devset,
+    miss_reasons,
+    run_conflicts,
+    score,
+    score_conflicts,
+    wrong_pair_kinds,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKES = ROOT.parent / "shared/corpora/fa-kes/FA-KES-Dataset.csv"
@@ -44,6 +55,9 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--conflict-errors", action="store_true",
                         help="list missed labelled conflicts and wrong pairs, with the reason")
+    parser.add_argument("--conflict-summary", action="store_true",
+                        help="count missed conflicts by reason and wrong pairs by kind (counts "
+                             "only: for sets whose errors are not to be read)")
     args = parser.parse_args()
 
     docs, gold, conflicts = load_devset(args.devset)
@@ -53,7 +67,7 @@ def main() -> None:
           f"{scores.predicted} predicted, {len(conflicts)} labelled conflicts")
     for key, value in scores.summary().items():
         print(f"  {key:24} {value:.3f}")
-    explained: list[str] | None = [] if args.conflict_errors else None
+    explained: list[str] | None = [] if args.conflict_errors or args.conflict_summary else None
     with tempfile.TemporaryDirectory() as tmp:
         pairs, items = run_conflicts(docs, gold, database_url=f"sqlite:///{tmp}/devset.db",
                                      labelled=conflicts, explain=explained)
@@ -66,8 +80,14 @@ def main() -> None:
                            ("wrong", scores.wrong)):
             for row in rows:
                 print(kind, *row)
-    for line in explained or ():
-        print(line)
+    if args.conflict_errors:
+        for line in explained or ():
+            print(line)
+    if args.conflict_summary:
+        print("  missed conflicts by first failing rule:",
+              ", ".join(f"{k} {v}" for k, v in miss_reasons(explained or ()).most_common()))
+        print("  wrong pairs shown together:",
+              ", ".join(f"{k} {v}" for k, v in wrong_pair_kinds(pairs).most_common()))
 
     if not args.fakes.exists():
         print(f"FA-KES corpus not found at {args.fakes}: review load and speed not measured")

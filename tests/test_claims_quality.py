@@ -49,3 +49,22 @@ def test_conflict_floors(labelled, tmp_path):
     result = score_conflicts(pairs, conflicts)
     for key in ("conflict_recall", "conflict_pair_precision"):
         assert result[key] >= baseline[key], f"{name}: {key} fell to {result[key]}"
+
+
+def test_error_counts_say_why_without_the_errors():
+    from ingest.evaluate import miss_reasons, wrong_pair_kinds
+
+    a = {"id": "d#1", "incident": "aleppo/2016-10-28/shelling", "measure": "killed",
+         "subject": "civilians"}
+    pairs = [
+        (a, dict(a, id="e#1")),  # one figure: right
+        (a, dict(a, id="e#2", incident="aleppo/2016-10-27/shelling")),
+        (a, dict(a, id="e#3", measure="injured")),
+        (a, dict(a, id="e#4", subject="children")),
+        (a, None),
+    ]
+    assert wrong_pair_kinds(pairs) == {"two incidents": 1, "two measures": 1,
+                                       "two subjects": 1, "claim not labelled": 1}
+    lines = ["miss d#1 e#9: date: ...", "miss d#2 e#8: claim d#2 not extracted (or value "
+             "unmatched)", "miss d#3 e#7: date: ...", "wrong item 3: ..."]
+    assert miss_reasons(lines) == {"date": 2, "not extracted": 1}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -256,6 +257,35 @@ def score_conflicts(
     }
 
 
+def wrong_pair_kinds(item_pairs: Iterable[tuple[dict | None, dict | None]]) -> Counter:
+    """Why claim pairs shown together are not one figure, counted: a claim with no label
+    (an extraction false alarm), two incidents, or one incident with two measures or
+    subjects. Counts only: safe to print for a set whose errors are not to be read."""
+    kinds: Counter = Counter()
+    for a, b in item_pairs:
+        if a is None or b is None:
+            kinds["claim not labelled"] += 1
+        elif not same_figure(a, b):
+            if not a.get("incident") or a.get("incident") != b.get("incident"):
+                kinds["two incidents"] += 1
+            elif a.get("measure") != b.get("measure"):
+                kinds["two measures"] += 1
+            else:
+                kinds["two subjects"] += 1
+    return kinds
+
+
+def miss_reasons(explained: Iterable[str]) -> Counter:
+    """The first rule each missed labelled conflict fails (lines of :func:`explain_miss`),
+    counted."""
+    reasons: Counter = Counter()
+    for line in explained:
+        if line.startswith("miss "):
+            reason = line.split(": ", 2)[1]
+            reasons["not extracted" if reason.startswith("claim ") else reason] += 1
+    return reasons
+
+
 def run_conflicts(
     docs: Sequence[Document], gold: dict[str, list[Gold]], *, database_url: str,
     window_days: int = 1, labelled: Sequence[dict] | None = None,
@@ -341,7 +371,8 @@ def explain_miss(pair: dict, a, b, *, window_days: int) -> str:
     elif not rules.same_place(a, b):
         reason = "place"
     elif not rules.same_incident(a, b, window_days=window_days, strict=True):
-        reason = "date"
+        totals = a.incident_kind == b.incident_kind == "total"
+        reason = "date (running totals)" if totals else "date"
     elif not rules.same_kind(a, b):
         reason = "kind/side"
     elif not rules.same_figure(a, b, window_days=window_days, strict=True):
