@@ -256,6 +256,14 @@ def test_a_chemical_attack_may_be_named_by_its_delivery():
                           exact(72, incident_kind="airstrike", **kw), window_days=1)
 
 
+def test_an_assault_by_suicide_bombers_is_bombing_and_clashes():
+    kw = dict(subject="rebels", place="azaz", event_date=date(2016, 8, 15))
+    assert comparable(exact(32, incident_kind="bombing", **kw),
+                      exact(45, incident_kind="clashes", **kw), window_days=1)
+    assert not comparable(exact(32, incident_kind="bombing", **kw),
+                          exact(45, incident_kind="airstrike", **kw), window_days=1)
+
+
 def test_a_claim_with_no_date_is_dated_by_when_it_was_stored():
     from datetime import UTC, datetime
 
