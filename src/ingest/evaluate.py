@@ -381,6 +381,8 @@ def explain_miss(pair: dict, a, b, *, window_days: int) -> str:
         reason = "same text"
     elif rules.overlaps(a, b):
         reason = "intervals overlap"
+    elif rules._part_and_whole(a, b)[0] is not None:
+        reason = "a part of the other's whole (if several parts are in view)"
     else:
         reason = "comparable and conflicting, but not in one item"
     return head + reason + ": " + _pair_text(a, None, b, None)
