@@ -454,6 +454,9 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
             subject = "people"  # "killing 16", "the death toll rose to 86"
         elif measure is None and subject == "airstrikes":
             measure = "strikes"  # "more than 520 air strikes" counts strikes carried out
+        elif measure is None and subject in lexicon.PROJECTILES and _WITH_BEFORE_RE.search(
+                text, max(0, m.start - 6), m.start):
+            measure = "missiles_fired"  # "targeted the town with 13 rocket shells"
         subject, subject_text = _subset(text, m, subject, subject_text)
         end = m.end
         if m.kind == "zero" and m.noun_end is not None and own and noun_end:
@@ -475,6 +478,7 @@ def _figures(text: str, mentions: list[NumberMention]) -> list[_Figure]:
 
 
 _JOINED_RE = re.compile(r"\b(?:and|including|among)\b")
+_WITH_BEFORE_RE = re.compile(r"\bwith\s+$", re.IGNORECASE)
 _SUBSET_BEFORE_RE = re.compile(r"\b(?:including|among\s+them|among\s+whom)\s+$",
                                re.IGNORECASE)
 _POPULATION_RE = re.compile(

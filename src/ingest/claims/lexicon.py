@@ -117,6 +117,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "death toll", "toll", "lost their lives", "lost his life", "martyred", "martyrs",
         "massacred", "executed", "slain", "perished", "fatalities", "bodies", "lives",
         "among the dead", "gassed", "gassing", "execute", "executes", "executing", "lost",
+        "dying", "eliminated", "eliminating", "liquidated",
     ),
     "injured": (
         "injured", "injuring", "injure", "injures", "injuries", "injury", "wounded", "wounding",
@@ -133,11 +134,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "intercepted", "intercepting", "shot down", "downed", "repelled", "neutralized",
         "neutralised",
     ),
-    "destroyed": ("destroyed", "destroying", "razed", "flattened", "demolished"),
+    "destroyed": ("destroyed", "destroying", "razed", "flattened", "demolished", "collapsed"),
     "damaged": ("damaged", "damaging", "damage"),
     "hit": (
         "hit", "struck", "made it through", "landed", "reached their targets", "strike by",
-        "strike of", "impact of",
+        "strike of", "impact of", "fell on", "fell in",
     ),
     "fired": ("fired", "launched", "launching", "firing", "targeted by", "barrage of"),
     "housed": ("housed", "stationed", "accommodated", "billeted", "lived", "living"),
@@ -310,14 +311,17 @@ def _quoting_words(sentence: str, at: int) -> bool:
     return max(before) >= 0
 
 
+def _counts_people(subject: str) -> bool:
+    """People, or a plain noun the lexicon does not know and that names no group or place
+    ("teachers", "patients"): the things a toll might count are all known."""
+    return subject in PERSONS or (subject not in SUBJECTS and subject not in _NOT_PEOPLE)
+
+
 def resolve(raw: str, subject: str | None) -> str | None:
     """The canonical measure of trigger ``raw`` said of ``subject`` (None = does not fit).
-
-    A counted noun the lexicon does not know is taken to be people when the trigger is one
-    only people suffer ("six teachers killed", "five patients injured"): the things a toll
-    might count (buildings, vehicles, missiles...) are all known."""
-    person = subject is None or subject in PERSONS or (
-        subject not in SUBJECTS and subject not in _NOT_PEOPLE)
+    A counted noun the lexicon does not know may suffer what people suffer ("six teachers
+    killed", "five patients injured": ``_counts_people``)."""
+    person = subject is None or _counts_people(subject)
     projectile = subject in PROJECTILES
     if raw == "arrested" and subject in _TAKEN:
         return "seized"
@@ -391,7 +395,7 @@ def compatible(measure: str, subject: str | None) -> bool:
     if subject is None:
         return True
     if measure in _PERSON_MEASURES:
-        return subject in PERSONS
+        return _counts_people(subject)
     if measure.startswith("missiles_"):
         return subject in PROJECTILES
     if measure in ("damaged", "destroyed"):
