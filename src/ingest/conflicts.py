@@ -10,9 +10,10 @@ one day when only one of them names the kind of incident (``same_incident``, str
 different kind of incident named: a shelling is not an air strike, a chemical attack may
 be named by its delivery, an assault by suicide bombers as bombing or as clashes, and a
 running total is only compared with totals; no different side that carried it out), count
-the same measure (killed, injured...) of the same subject (soldiers, civilians...) in the same unit, and come from
-different texts, or from one text that quotes two different sources (within one text, other
-differing figures are breakdowns or updates: "8 killed in Bab al-Nayrab", "11 across Aleppo").
+the same measure (killed, injured...) of the same subject (soldiers, civilians...) in the
+same unit, and come from different texts, or from one text that quotes two different
+sources (within one text, other differing figures are breakdowns or updates: "8 killed in
+Bab al-Nayrab", "11 across Aleppo").
 One exception: a zero claim about people in general ("no casualties", "no one was killed")
 covers every group of people and every harm it names, so it is compared with "600 soldiers
 killed" at the same incident.

@@ -12,10 +12,10 @@ say it of air strikes and of shelling alike). ``None`` when the sentence names n
 the start of the war", "so far this year", "the war has killed", "since then", "the five-year
 conflict", "seven days of airstrikes", "over the past week", "during the past 24 hours", "in
 three days", "over the whole weekend", "since a truce collapsed", "since late September",
-"since 21 May", "overall", "in two more incidents", "the strikes have killed", "the total death
-toll"). Not when the war only describes who speaks ("the Observatory, which
-monitors Syria's five-year conflict") or what the incident is the first or worst of ("the
-first car bomb since the outbreak of the war"). Totals are only compared with totals.
+"since 21 May", "overall", "in two more incidents", "the strikes have killed", "the total
+death toll"). Not when the war only describes who speaks ("the Observatory, which monitors
+Syria's five-year conflict") or what the incident is the first or worst of ("the first car
+bomb since the outbreak of the war"). Totals are only compared with totals.
 
 ``side``: who carried the incident out, when the sentence says so and names only one side:
 ``rebels`` (rebels, opposition, named rebel groups; not "terrorists", which state media say of
