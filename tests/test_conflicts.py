@@ -248,20 +248,16 @@ def test_a_chemical_attack_is_written_about_for_days():
                           exact(3, event_date=date(2013, 8, 24), **shelling), window_days=1)
 
 
-def test_a_chemical_attack_may_be_named_by_its_delivery():
+@pytest.mark.parametrize(("kinds", "one_incident"), [
+    (("chemical", "airstrike"), True),  # a chemical attack named by its delivery
+    (("shelling", "airstrike"), False),
+    (("bombing", "clashes"), True),  # an assault led by suicide car bombs
+    (("bombing", "airstrike"), False),
+])
+def test_kinds_that_may_name_one_incident(kinds, one_incident):
     kw = dict(subject="people", place="khan_shaykhun", event_date=date(2017, 4, 4))
-    assert comparable(exact(58, incident_kind="chemical", **kw),
-                      exact(72, incident_kind="airstrike", **kw), window_days=1)
-    assert not comparable(exact(58, incident_kind="shelling", **kw),
-                          exact(72, incident_kind="airstrike", **kw), window_days=1)
-
-
-def test_an_assault_by_suicide_bombers_is_bombing_and_clashes():
-    kw = dict(subject="rebels", place="azaz", event_date=date(2016, 8, 15))
-    assert comparable(exact(32, incident_kind="bombing", **kw),
-                      exact(45, incident_kind="clashes", **kw), window_days=1)
-    assert not comparable(exact(32, incident_kind="bombing", **kw),
-                          exact(45, incident_kind="airstrike", **kw), window_days=1)
+    assert comparable(exact(58, incident_kind=kinds[0], **kw),
+                      exact(72, incident_kind=kinds[1], **kw), window_days=1) is one_incident
 
 
 def test_a_claim_with_no_date_is_dated_by_when_it_was_stored():
