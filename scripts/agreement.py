@@ -23,9 +23,9 @@ them. This prints:
    precision, F1, the reverse direction, and how many agreed pairs have the same kind.
 
 Claims are located by ``ingest.evaluate.load_devset`` itself (called on a temporary folder
-holding the articles and one labelling) and matched as ``ingest.evaluate.match`` does: within
-one document, title against title and text against text, each claim of the first at most
-once, the largest overlap wins.
+holding the articles and one labelling) and matched by ``ingest.evaluate.match_spans``, as
+engine claims are: within one document, title against title and text against text, each
+claim of the first at most once, the largest overlap wins.
 """
 
 from __future__ import annotations
@@ -36,7 +36,14 @@ from itertools import combinations
 from pathlib import Path
 from types import SimpleNamespace
 
-from ingest.evaluate import Gold, bound_match, load_devset, same_figure, value_match
+from ingest.evaluate import (
+    Gold,
+    bound_match,
+    load_devset,
+    match_spans,
+    same_figure,
+    value_match,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scripts.derive_conflicts import conflict  # noqa: E402
@@ -51,21 +58,10 @@ def load(articles: Path, claims: Path) -> dict[str, list[Gold]]:
     return {doc: found for doc, found in gold.items() if found}
 
 
-def match(first: list[Gold], second: list[Gold]) -> list[tuple[Gold, Gold]]:
-    """(first, second) span matches in one document, like ``ingest.evaluate.match``."""
-    pairs, used = [], set()
-    for s in second:
-        best, overlap = None, 0
-        for f in first:
-            if f.id in used or f.in_title != s.in_title:
-                continue
-            common = min(s.end, f.end) - max(s.start, f.start)
-            if common > overlap:
-                best, overlap = f, common
-        if best is not None:
-            used.add(best.id)
-            pairs.append((best.data, s.data))
-    return pairs
+def match(first: list[Gold], second: list[Gold]) -> list[tuple[dict, dict]]:
+    """(first, second) span matches in one document, as ``ingest.evaluate.match`` makes."""
+    best = match_spans(((s.in_title, s.start, s.end) for s in second), first)
+    return [(f.data, s.data) for f, s in zip(best, second, strict=True) if f is not None]
 
 
 def ratio(a: int, b: int) -> str:
@@ -147,9 +143,10 @@ def main(argv: list[str]) -> int:
         hits = renamed.keys() & truth.keys()
         p, r = (len(hits), len(other)), (len(hits), len(truth))
         print(f"  {name}: recall {ratio(*r)}  precision {ratio(*p)}  F1 {f1(p, r)}")
-    kinds = sum(pairs_first[pair] == kind for pair, kind in mapped(pairs_second, to_first).items()
-                if pair in pairs_first)
-    agreed = len(mapped(pairs_second, to_first).keys() & pairs_first.keys())
+    second_in_first = mapped(pairs_second, to_first)
+    agreed = second_in_first.keys() & pairs_first.keys()
+    kinds = sum(pairs_first[pair] == second_in_first[pair] for pair in agreed)
+    agreed = len(agreed)
     print(f"  same kind (revision/contradiction) on agreed pairs {ratio(kinds, agreed)}")
     return 0
 

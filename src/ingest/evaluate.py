@@ -165,11 +165,12 @@ def bound_match(claim: Claim, gold: dict) -> bool:
             and _close(claim.low, gold.get("low")) and _close(claim.high, gold.get("high")))
 
 
-def match(doc: Document, claims: Sequence[Claim], gold: Sequence[Gold]) -> list[tuple]:
-    """(claim, gold or None) for each prediction, and (None, gold) for each miss."""
-    spans = absolute_spans(doc, claims)
-    pairs, used = [], set()
-    for claim, (in_title, start, end) in zip(claims, spans, strict=True):
+def match_spans(spans: Iterable[tuple[bool, int, int]],
+                gold: Sequence[Gold]) -> list[Gold | None]:
+    """For each (in_title, start, end) span in turn, the gold claim of the same part (title
+    or text) it overlaps most among those not taken yet, or None."""
+    found, used = [], set()
+    for in_title, start, end in spans:
         best, overlap = None, 0
         for g in gold:
             if g.id in used or g.in_title != in_title:
@@ -179,9 +180,15 @@ def match(doc: Document, claims: Sequence[Claim], gold: Sequence[Gold]) -> list[
                 best, overlap = g, common
         if best is not None:
             used.add(best.id)
-        pairs.append((claim, best))
-    pairs += [(None, g) for g in gold if g.id not in used]
-    return pairs
+        found.append(best)
+    return found
+
+
+def match(doc: Document, claims: Sequence[Claim], gold: Sequence[Gold]) -> list[tuple]:
+    """(claim, gold or None) for each prediction, and (None, gold) for each miss."""
+    best = match_spans(absolute_spans(doc, claims), gold)
+    taken = {g.id for g in best if g is not None}
+    return [*zip(claims, best, strict=True), *((None, g) for g in gold if g.id not in taken)]
 
 
 def score(docs: Iterable[Document], gold: dict[str, list[Gold]]) -> tuple[Scores, dict]:
