@@ -68,3 +68,22 @@ def test_error_counts_say_why_without_the_errors():
     lines = ["miss d#1 e#9: date: ...", "miss d#2 e#8: claim d#2 not extracted (or value "
              "unmatched)", "miss d#3 e#7: date: ...", "wrong item 3: ..."]
     assert miss_reasons(lines) == {"date": 2, "not extracted": 1}
+
+
+def test_operating_points_tighten_the_rules_for_one_run_only():
+    from ingest import conflicts
+    from scripts import operating_points
+
+    docs, gold, labelled = load_devset(HERE / "claims_devset")
+    seeds = [d for d in docs if d.id.startswith("seed-")]
+    gold = {d.id: gold[d.id] for d in seeds}
+    labelled = [c for c in labelled if c["a"].split("#")[0] in gold]
+    rules = conflicts.comparable
+    as_they_are = operating_points.measure(seeds, gold, labelled, [])
+    same_place = operating_points.measure(seeds, gold, labelled,
+                                          [operating_points.CONDITIONS[0][1]])
+    nothing = operating_points.measure(seeds, gold, labelled, [lambda a, b: False])
+    assert conflicts.comparable is rules
+    assert as_they_are["item_pairs"] >= same_place["item_pairs"] > 0  # Makiivka, Kramatorsk
+    assert as_they_are["conflict_recall"] > 0
+    assert nothing["item_pairs"] == 0 and nothing["items"] == 0
