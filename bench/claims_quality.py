@@ -5,7 +5,8 @@
 
 Prints: value precision/recall/F1; value+bound F1; subject and measure accuracy; event-link
 pairwise precision; conflict-pair recall and precision; review items per 100 articles over
-all of FA-KES (skipped, with a note, when the corpus is not at PATH); sentences per second.
+all of FA-KES, and how many of them show only figures that agree (skipped, with a note, when
+the corpus is not at PATH); sentences per second.
 ``--errors`` lists the misses, false alarms and wrong fields; ``--conflict-errors`` says why
 each labelled conflict was missed and which pairs shown together are not one figure;
 ``--conflict-summary`` only counts them (for the sets whose errors are not to be read).
@@ -24,6 +25,7 @@ from ingest.claims import extract_claims
 from ingest.claims.sentences import split_text
 from ingest.evaluate import (
     Document,
+    agreeing_items,
     load_devset,
     miss_reasons,
     run_conflicts,
@@ -69,11 +71,14 @@ def main() -> None:
         print(f"  {key:24} {value:.3f}")
     explained: list[str] | None = [] if args.conflict_errors or args.conflict_summary else None
     with tempfile.TemporaryDirectory() as tmp:
-        pairs, items = run_conflicts(docs, gold, database_url=f"sqlite:///{tmp}/devset.db",
-                                     labelled=conflicts, explain=explained)
+        url = f"sqlite:///{tmp}/devset.db"
+        pairs, items = run_conflicts(docs, gold, database_url=url, labelled=conflicts,
+                                     explain=explained)
+        agreeing = agreeing_items(database_url=url)
     for key, value in score_conflicts(pairs, conflicts).items():
         print(f"  {key:24} {value:.3f}" if isinstance(value, float) else f"  {key:24} {value}")
     print(f"  {'review_items':24} {items}")
+    print(f"  {'items_all_agreeing':24} {agreeing}")
 
     if args.errors:
         for kind, rows in (("miss", scores.misses), ("false", scores.false_alarms),
@@ -95,10 +100,13 @@ def main() -> None:
     corpus = fakes_documents(args.fakes)
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
-        _pairs, items = run_conflicts(corpus, {}, database_url=f"sqlite:///{tmp}/fakes.db")
+        url = f"sqlite:///{tmp}/fakes.db"
+        _pairs, items = run_conflicts(corpus, {}, database_url=url)
         elapsed = time.monotonic() - started
+        agreeing = agreeing_items(database_url=url)
     print(f"FA-KES: {len(corpus)} articles -> {items} review items = "
-          f"{100 * items / len(corpus):.1f} per 100 articles ({elapsed:.1f} s with storage)")
+          f"{100 * items / len(corpus):.1f} per 100 articles ({elapsed:.1f} s with storage); "
+          f"items whose figures all agree: {agreeing}")
     sentences = sum(len(split_text(d.text)) + 1 for d in corpus)
     best = float("inf")
     for _ in range(3):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.evaluate import load_devset, run_conflicts, score, score_conflicts
+from ingest.evaluate import agreeing_items, load_devset, run_conflicts, score, score_conflicts
 
 HERE = Path(__file__).parent
 SETS = ("claims_devset", "claims_validation")
@@ -45,10 +45,12 @@ def test_extraction_floors(labelled):
 
 def test_conflict_floors(labelled, tmp_path):
     name, docs, gold, conflicts, baseline = labelled
-    pairs, _items = run_conflicts(docs, gold, database_url=f"sqlite:///{tmp_path}/d.db")
+    url = f"sqlite:///{tmp_path}/d.db"
+    pairs, _items = run_conflicts(docs, gold, database_url=url)
     result = score_conflicts(pairs, conflicts)
     for key in ("conflict_recall", "conflict_pair_precision"):
         assert result[key] >= baseline[key], f"{name}: {key} fell to {result[key]}"
+    assert agreeing_items(database_url=url) == 0  # no item for figures that agree
 
 
 def test_error_counts_say_why_without_the_errors():
@@ -87,3 +89,21 @@ def test_operating_points_tighten_the_rules_for_one_run_only():
     assert as_they_are["item_pairs"] >= same_place["item_pairs"] > 0  # Makiivka, Kramatorsk
     assert as_they_are["conflict_recall"] > 0
     assert nothing["item_pairs"] == 0 and nothing["items"] == 0
+
+
+def test_agreeing_items_counts_items_whose_figures_all_agree(tmp_path):
+    from ingest import review
+    from ingest.db import session_scope
+    from tests.test_review import figure, ingest
+
+    url = f"sqlite:///{tmp_path}/d.db"
+    with session_scope(url) as session:
+        ingest(session, source="rt", url="http://rt/1", claims=[figure(63, actor="russia")])
+        (item,) = ingest(session, source="efe", url="http://efe/1",
+                         claims=[figure(400, actor="ukraine")])
+    assert agreeing_items(database_url=url) == 0
+    with session_scope(url) as session:
+        for claim in review.item_claims(session=session, item_id=item.id):
+            claim.value = claim.low = claim.high = 63
+            session.add(claim)
+    assert agreeing_items(database_url=url) == 1

@@ -349,6 +349,22 @@ def run_conflicts(
     return shown, len(live)
 
 
+def agreeing_items(*, database_url: str) -> int:
+    """Live review items whose figures all agree with one another (intervals that overlap
+    pairwise): items the desk should never see. Counts the store at ``database_url``, e.g.
+    after :func:`run_conflicts`."""
+    from ingest import review
+    from ingest.conflicts import overlaps
+    from ingest.db import session_scope
+
+    with session_scope(database_url) as session:
+        return sum(
+            all(overlaps(a, b) for a, b in combinations(
+                review.item_claims(session=session, item_id=item.id), 2))
+            for item in review.list_items(session=session, status=None)
+            if item.status != "merged")
+
+
 def _claim_text(row, g: dict | None) -> str:
     gold = (f"[gold {g['id']} {g.get('incident')} {g.get('measure')}/{g.get('subject')}]"
             if g else "[no gold]")
