@@ -304,7 +304,6 @@ def run_conflicts(
 
     With ``explain`` (a list) and ``labelled``, one line per missed labelled conflict and per
     wrong pair shown together is appended to it, saying why (see :func:`explain_miss`)."""
-    from ingest import review
     from ingest.db import session_scope
     from ingest.extract import ExtractedArticle, content_hash
     from ingest.pipeline import store_article
@@ -326,12 +325,10 @@ def run_conflicts(
                     gold_of[row.id] = g.data if g is not None else None
                     if g is not None:
                         row_of[g.id] = row
-        items = review.list_items(session=session, status=None)
-        live = [item for item in items if item.status != "merged"]
+        live = _live_items(session)
         shown = []
         together: set[frozenset] = set()
-        for item in live:
-            members = review.item_claims(session=session, item_id=item.id)
+        for item, members in live:
             for a, b in combinations(members, 2):
                 shown.append((gold_of.get(a.id), gold_of.get(b.id)))
                 together.add(frozenset((a.id, b.id)))
@@ -349,20 +346,25 @@ def run_conflicts(
     return shown, len(live)
 
 
+def _live_items(session) -> list[tuple]:
+    """(item, its claims) for every review item not merged into another."""
+    from ingest import review
+
+    return [(item, review.item_claims(session=session, item_id=item.id))
+            for item in review.list_items(session=session, status=None)
+            if item.status != "merged"]
+
+
 def agreeing_items(*, database_url: str) -> int:
     """Live review items whose figures all agree with one another (intervals that overlap
     pairwise): items the desk should never see. Counts the store at ``database_url``, e.g.
     after :func:`run_conflicts`."""
-    from ingest import review
     from ingest.conflicts import overlaps
     from ingest.db import session_scope
 
     with session_scope(database_url) as session:
-        return sum(
-            all(overlaps(a, b) for a, b in combinations(
-                review.item_claims(session=session, item_id=item.id), 2))
-            for item in review.list_items(session=session, status=None)
-            if item.status != "merged")
+        return sum(all(overlaps(a, b) for a, b in combinations(members, 2))
+                   for _item, members in _live_items(session))
 
 
 def _claim_text(row, g: dict | None) -> str:
